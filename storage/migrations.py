@@ -1,0 +1,64 @@
+"""Schema versions.
+
+A new database gets every table of the current models at once and is stamped with the latest
+version. An existing database runs each migration above its stamped version, in order, each in its
+own transaction. To change the schema: change the models, then append a step to `MIGRATIONS` that
+brings a database of the previous version to the new one (playhouse.migrate helps).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+import peewee
+
+from storage.models import ALL_MODELS, SchemaVersion
+
+log = logging.getLogger(__name__)
+
+Migration = Callable[[peewee.Database], None]
+
+
+def _initial(db: peewee.Database) -> None:
+    db.create_tables(ALL_MODELS, safe=True)
+
+
+# version -> the step that produces it from version - 1
+MIGRATIONS: dict[int, Migration] = {
+    1: _initial,
+}
+LATEST = max(MIGRATIONS)
+
+
+def current_version(db: peewee.Database) -> int:
+    """The stamped schema version; 0 for an empty database."""
+    if not db.table_exists(SchemaVersion._meta.table_name):
+        return 0
+    row = SchemaVersion.select(peewee.fn.MAX(SchemaVersion.version)).scalar()
+    return int(row or 0)
+
+
+def upgrade(db: peewee.Database) -> tuple[int, int]:
+    """Bring the schema to the latest version; return (before, after)."""
+    before = current_version(db)
+    if before > LATEST:
+        from storage.db import StorageError
+
+        raise StorageError(
+            f"the database has schema version {before}, newer than this perfdash ({LATEST}); "
+            "upgrade perfdash"
+        )
+    if before == 0:
+        with db.atomic():
+            _initial(db)
+            SchemaVersion.create(version=LATEST, applied=time.time())
+        log.info("created schema version %d", LATEST)
+        return before, LATEST
+    for version in range(before + 1, LATEST + 1):
+        with db.atomic():
+            MIGRATIONS[version](db)
+            SchemaVersion.create(version=version, applied=time.time())
+        log.info("migrated schema to version %d", version)
+    return before, LATEST
