@@ -71,7 +71,7 @@ def _open_postgres(url: str) -> peewee.Database:
     if not name:
         raise StorageError(f"storage.url {url!r} names no database; add /DBNAME")
     clean = {k: v for k, v in kwargs.items() if v is not None}
-    return peewee.PostgresqlDatabase(name, autorollback=True, **clean)
+    return peewee.PostgresqlDatabase(name, **clean)
 
 
 _OPENERS = {
