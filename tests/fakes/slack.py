@@ -66,6 +66,7 @@ class FakeSlack:
     _rate_limits: dict[str, tuple[int, int]] = field(default_factory=dict)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     _cond: threading.Condition = field(default_factory=threading.Condition)
+    on_call: Callable[[Call], None] | None = None
 
     @property
     def api_url(self) -> str:
@@ -82,6 +83,8 @@ class FakeSlack:
         with self._cond:
             self.calls.append(call)
             self._cond.notify_all()
+        if self.on_call is not None:
+            self.on_call(call)
 
     def called(self, method: str) -> list[Call]:
         with self._cond:
@@ -173,8 +176,8 @@ class FakeSlack:
 
     # ---- serving --------------------------------------------------------------------------
 
-    def start(self) -> _Running:
-        return _Running(self)
+    def start(self, port: int = 0) -> _Running:
+        return _Running(self, port)
 
 
 _METHODS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = {
@@ -298,11 +301,12 @@ class FakeSocket:
 
 
 class _Running:
-    def __init__(self, fake: FakeSlack) -> None:
+    def __init__(self, fake: FakeSlack, port: int) -> None:
         self.fake = fake
+        self.port = port
 
     def __enter__(self) -> FakeSlack:
-        self.http = _HTTPServer(("127.0.0.1", 0), _Handler)
+        self.http = _HTTPServer(("127.0.0.1", self.port), _Handler)
         self.http.fake = self.fake
         self.fake.base = f"http://127.0.0.1:{self.http.server_address[1]}"
         self.fake.socket = FakeSocket()
@@ -368,3 +372,38 @@ def socket_envelope(payload: dict[str, str], envelope_id: str = "env-1") -> dict
         "payload": payload,
         "accepts_response_payload": True,
     }
+
+
+def _print_call(call: Call) -> None:
+    shown = {
+        k: v
+        for k, v in call.params.items()
+        if k
+        in (
+            "channel",
+            "channel_id",
+            "text",
+            "initial_comment",
+            "filename",
+            "size",
+            "response_type",
+            "error",
+        )
+    }
+    print(f"{call.method} {json.dumps(shown)}", flush=True)
+
+
+def main() -> None:
+    """Run the fake alone (for trying `perfdash serve` by hand): print its URL and every call."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    with FakeSlack(on_call=_print_call).start(args.port) as fake:
+        print(f"api_url = {fake.api_url}\nresponse_url = {fake.response_url()}", flush=True)
+        threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()
