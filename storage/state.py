@@ -107,13 +107,11 @@ class StateStore(ResultsStore):
         )
 
     def sync_states(self) -> list[SyncState]:
+        """Every job's sync state, by lab and job name."""
         query = (
-            SyncStateRow.select(SyncStateRow, Job.name, Lab.name.alias("lab_name"))
-            .join(Job)
-            .join(Lab)
-            .order_by(Lab.name, Job.name)
+            SyncStateRow.select(Lab.name, Job.name).join(Job).join(Lab).order_by(Lab.name, Job.name)
         )
-        return [self.sync_state(row.job.lab.name, row.job.name) for row in query]
+        return [self.sync_state(lab, job) for lab, job in query.tuples()]
 
     def record_sync_success(
         self, lab: str, job: str, last_build: int, running: tuple[int, ...], at: datetime
