@@ -1,0 +1,41 @@
+"""Charts: plain specs in, PNG bytes out (matplotlib `Figure` and the Agg canvas, never pyplot).
+
+`render(spec)` draws a `TrendSpec`, `CompareSpec`, `AlertSpec` or `DigestSpec`; a spec that
+cannot be drawn raises `ChartError` with one sentence. The package knows nothing of the database
+or of Slack. matplotlib keeps a font cache in MPLCONFIGDIR; unless one is set, it goes to a
+persistent folder so the cache is not rebuilt on every start (the only environment access here,
+and it must happen before matplotlib is imported).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("MPLCONFIGDIR", str(Path.home() / ".cache" / "perfdash" / "matplotlib"))
+
+from charts.errors import ChartError
+from charts.render import render
+from charts.specs import (
+    AlertSpec,
+    CompareRow,
+    CompareSpec,
+    DigestPanel,
+    DigestSpec,
+    Marker,
+    TrendLine,
+    TrendSpec,
+)
+
+__all__ = [
+    "AlertSpec",
+    "ChartError",
+    "CompareRow",
+    "CompareSpec",
+    "DigestPanel",
+    "DigestSpec",
+    "Marker",
+    "TrendLine",
+    "TrendSpec",
+    "render",
+]

@@ -1,0 +1,116 @@
+"""The alert chart: the window around one change, with the level before and after it drawn.
+
+The builds between the last good and the first changed build are shaded (the suspect range whose
+commits the alert lists), and the change is spelled out in the colour of its verdict.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from charts.errors import ChartError
+from charts.lines import (
+    KIND_COLOUR,
+    check_choice,
+    check_direction,
+    draw_line,
+    draw_status,
+    line_arrays,
+)
+from charts.specs import KINDS, AlertSpec
+from charts.style import (
+    BACKGROUND,
+    LINE_COLOURS,
+    MUTED,
+    axis_label,
+    format_pct,
+    format_value,
+    new_figure,
+    put_titles,
+    style_value_axis,
+)
+from charts.trend import style_x_axis
+
+log = logging.getLogger(__name__)
+
+
+def headline(spec: AlertSpec) -> str:
+    arrow = "▲" if spec.change_pct >= 0 else "▼"
+    before = format_value(spec.level_before, spec.unit)
+    after = format_value(spec.level_after, spec.unit)
+    return f"{arrow} {format_pct(spec.change_pct)} {spec.kind}: {before} → {after}"
+
+
+def draw_alert(spec: AlertSpec) -> Figure:
+    check_direction(spec.direction)
+    check_choice("kind", spec.kind, KINDS)
+    if spec.build_after <= spec.build_before:
+        raise ChartError(
+            f"the build after the change (#{spec.build_after}) must come after "
+            f"the build before it (#{spec.build_before})"
+        )
+    data = line_arrays(spec.line, "build")
+    if not data.has_values:
+        raise ChartError("nothing to draw: the alert window has no values")
+    figure = new_figure()
+    axes = figure.add_subplot()
+    colour = KIND_COLOUR[spec.kind]
+    first = float(min(data.x[0], spec.build_before))
+    last = float(max(data.x[-1], spec.build_after))
+    axes.axvspan(spec.build_before, spec.build_after, color=colour, alpha=0.10, linewidth=0)
+    axes.hlines(
+        spec.level_before,
+        first,
+        spec.build_before,
+        colors=MUTED,
+        linestyles="--",
+        linewidth=2.4,
+        zorder=4,
+        label="level before",
+    )
+    axes.hlines(
+        spec.level_after,
+        spec.build_after,
+        last,
+        colors=colour,
+        linestyles="--",
+        linewidth=2.4,
+        zorder=4,
+        label="level after",
+    )
+    draw_line(axes, data, LINE_COLOURS[0], spec.line.label)
+    draw_status(axes, data, set())
+    axes.text(
+        0.01,
+        0.97,
+        headline(spec),
+        transform=axes.transAxes,
+        ha="left",
+        va="top",
+        fontsize=17,
+        fontweight="bold",
+        color=colour,
+        zorder=6,
+        bbox={
+            "boxstyle": "round,pad=0.3",
+            "facecolor": BACKGROUND,
+            "edgecolor": "none",
+            "alpha": 0.9,
+        },
+    )
+    low, high = np.nanmin(data.y), np.nanmax(data.y)
+    pad = max(float(high - low), abs(float(high)) * 0.02, 1e-9) * 0.35
+    levels = (spec.level_before, spec.level_after)
+    axes.set_ylim(min(float(low), *levels) - pad * 0.5, max(float(high), *levels) + pad)
+    style_value_axis(axes)
+    style_x_axis(axes, "build")
+    axes.set_ylabel(axis_label(spec.unit, spec.direction))
+    subtitle = (
+        spec.subtitle or f"changed between build #{spec.build_before} and #{spec.build_after}"
+    )
+    put_titles(figure, axes, spec.title, subtitle)
+    figure.legend(loc="outside lower center", ncols=5, handlelength=1.6)
+    return figure

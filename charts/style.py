@@ -1,0 +1,160 @@
+"""The look shared by every chart: sizes, colours, fonts, number formats, and the PNG encoder.
+
+Charts are opaque images with their own background, so they read the same in a light or a dark
+Slack theme. Line colours come from the Okabe-Ito colour-blind safe palette, keeping its green and
+vermillion for "better" and "worse" only. Sizes are in pixels at a fixed DPI, large enough text to
+read on a phone when Slack scales the image to the screen width.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+from typing import Any, Final
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+log = logging.getLogger(__name__)
+
+DPI: Final = 100
+WIDTH: Final = 1200  # px
+HEIGHT: Final = 675  # px, 16:9
+
+BACKGROUND: Final = "#ffffff"
+TEXT: Final = "#1d1c1d"  # Slack's own text colour
+MUTED: Final = "#616061"
+GRID: Final = "#e8e8e8"
+BETTER: Final = "#007a5a"  # green, readable on white
+WORSE: Final = "#d40e0d"  # red
+NEUTRAL: Final = "#868686"
+FAILED: Final = "#d40e0d"
+UNSTABLE: Final = "#e69f00"
+LINE_COLOURS: Final = ("#0072b2", "#cc79a7", "#e69f00", "#56b4e9", "#6b4c9a", "#000000")
+
+RC: Final[dict[Any, Any]] = {  # keys are checked by rc_context
+    "font.size": 15,
+    "axes.titlesize": 15,
+    "axes.labelsize": 15,
+    "xtick.labelsize": 13,
+    "ytick.labelsize": 13,
+    "legend.fontsize": 13,
+    "figure.titlesize": 19,
+    "text.color": TEXT,
+    "axes.labelcolor": TEXT,
+    "xtick.color": MUTED,
+    "ytick.color": MUTED,
+    "axes.edgecolor": "#bbbbbb",
+    "axes.facecolor": BACKGROUND,
+    "figure.facecolor": BACKGROUND,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": GRID,
+    "grid.linewidth": 1.0,
+    "lines.linewidth": 2.2,
+    "legend.frameon": False,
+    "timezone": "UTC",
+}
+
+SI_PREFIXES: Final = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
+PNG_OPTIONS: Final = {"compress_level": 6}
+
+
+def new_figure(width: int = WIDTH, height: int = HEIGHT) -> Figure:
+    """A figure of exactly `width` x `height` pixels with an Agg canvas and constrained layout."""
+    figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    figure.get_layout_engine().set(w_pad=0.12, h_pad=0.1)  # type: ignore[union-attr, call-arg]
+    return figure
+
+
+def to_png(figure: Figure) -> bytes:
+    """The figure as PNG bytes, at its own pixel size."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, pil_kwargs=PNG_OPTIONS)
+    return buffer.getvalue()
+
+
+def compact_number(value: float) -> str:
+    """A number in at most about four characters of digits: 0.00123, 12.3, 1,234, 45.6k, 1.2G."""
+    if not math.isfinite(value):
+        return "n/a"
+    size = abs(value)
+    for scale, prefix in SI_PREFIXES:
+        if size >= 10 * scale:
+            return f"{value / scale:.3g}{prefix}"
+    if size >= 100 or size == 0:
+        return f"{value:,.0f}"
+    if size >= 10:
+        return f"{value:.1f}"
+    if size >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3g}"
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """A value with its unit: `12.3 ms`, `45.6k IOPS`, `99.5%`; `n/a` when missing."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    text = compact_number(value)
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def format_pct(change: float | None) -> str:
+    """A signed change: `+12.3%`, `-0.4%`, `+1,234%`; `n/a` when it cannot be computed."""
+    if change is None or not math.isfinite(change):
+        return "n/a"
+    if abs(change) >= 100:
+        return f"{change:+,.0f}%"
+    return f"{change:+.1f}%"
+
+
+def change_pct(before: float | None, after: float | None) -> float | None:
+    """The change from `before` to `after` in % of `before`; None when it has no meaning."""
+    if before is None or after is None or not (math.isfinite(before) and math.isfinite(after)):
+        return None
+    if before == 0:
+        return 0.0 if after == 0 else None
+    return (after - before) / abs(before) * 100.0
+
+
+def is_worse(change: float, direction: str) -> bool:
+    """Whether a change in % is for the worse, given which way is better."""
+    return change > 0 if direction == "lower" else change < 0
+
+
+def verdict_colour(change: float | None, direction: str, neutral_pct: float = 0.0) -> str:
+    """Red for worse, green for better, grey for noise or unknown."""
+    if change is None or not math.isfinite(change) or abs(change) < neutral_pct:
+        return NEUTRAL
+    return WORSE if is_worse(change, direction) else BETTER
+
+
+def direction_text(direction: str) -> str:
+    return {"lower": "lower is better", "higher": "higher is better"}[direction]
+
+
+def axis_label(unit: str, direction: str) -> str:
+    """The y axis label: the unit and which way is better."""
+    arrow = {"lower": "↓", "higher": "↑"}[direction]
+    return f"{unit}  ({arrow} {direction_text(direction)})" if unit else direction_text(direction)
+
+
+def style_value_axis(axes: Axes) -> None:
+    """Compact numbers on the y axis; the unit lives in the axis label."""
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: compact_number(v)))
+    axes.tick_params(axis="both", length=0, pad=6)
+    axes.grid(axis="x", visible=False)
+
+
+def put_titles(figure: Figure, axes: Axes, title: str, subtitle: str) -> None:
+    """A bold title at the top left, and a muted subtitle above the plot."""
+    figure.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    if subtitle:
+        axes.set_title(subtitle, loc="left", color=MUTED, fontsize=14, pad=10)

@@ -1,0 +1,169 @@
+"""The Router's own rules: input limits, rate, admins, name matching, crashes with a reference."""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from bot.commands.ratelimit import RateLimiter
+from bot.commands.reply import Outcome
+from bot.commands.router import MAX_INPUT_CHARS, Router, command_table
+from tests.bot.conftest import NOW
+
+
+def ask(router, text, user="U0USER"):
+    return router.handle(text, user=user, channel="C0CHAN", now=NOW)
+
+
+@pytest.fixture
+def router(filled_repo, config):
+    return Router(filled_repo, config)
+
+
+def test_empty_text_is_help(router):
+    reply = ask(router, "  ")
+    assert reply.ephemeral
+    assert reply.outcome is Outcome.OK
+    assert reply.blocks[0]["text"]["text"] == "perfdash commands"
+
+
+@pytest.mark.parametrize("text", ["/perf labs", "LABS", "lab", "  labs  "])
+def test_command_names_match_by_case_and_prefix(router, text):
+    assert ask(router, text).text.startswith("Labs: lab1, lab2")
+
+
+def test_an_ambiguous_command_prefix_lists_both(router):
+    reply = ask(router, "la")
+    assert reply.outcome is Outcome.USER_ERROR
+    assert "`labs` or `latest`" in reply.text
+
+
+def test_a_typo_in_a_command_answers_with_a_suggestion(router):
+    reply = ask(router, "regresions")
+    assert reply.ephemeral
+    assert reply.text.startswith("No command named `regresions`. Did you mean `regressions`?")
+
+
+def test_too_long_input_is_refused_before_any_work(router):
+    reply = ask(router, "metrics " + "x" * MAX_INPUT_CHARS)
+    assert reply.outcome is Outcome.USER_ERROR
+    assert f"the limit is {MAX_INPUT_CHARS}" in reply.text
+
+
+def test_slack_entities_are_decoded(router):
+    assert ask(router, "metrics fio &lt;nothing&gt;").text == (
+        "`perf/fio-nightly` has no metrics matching `<nothing>`."
+    )
+
+
+def test_user_text_is_escaped_in_blocks(router):
+    reply = ask(router, "metrics <!channel>")
+    assert "<!channel>" not in reply.blocks[0]["text"]["text"]
+    assert "&lt;!channel&gt;" in reply.blocks[0]["text"]["text"]
+
+
+def test_a_flood_from_one_user_is_told_to_wait(filled_repo, config):
+    router = Router(filled_repo, config, limiter=RateLimiter(burst=2, per_minute=6))
+    assert [ask(router, "labs").outcome for _ in range(2)] == [Outcome.OK, Outcome.OK]
+    reply = ask(router, "labs")
+    assert reply.outcome is Outcome.USER_ERROR
+    assert reply.text == "You are sending commands too fast; try again in 10 s."
+    assert ask(router, "labs", user="U0OTHER").outcome is Outcome.OK
+    later = router.handle("labs", user="U0USER", channel="C", now=NOW + timedelta(seconds=10))
+    assert later.outcome is Outcome.OK
+
+
+def test_sync_is_for_admins_only(filled_repo, config):
+    ran = []
+    router = Router(filled_repo, config, sync_runner=lambda lab: ran.append(lab) or "3 builds")
+    denied = ask(router, "sync lab1")
+    assert denied.outcome is Outcome.USER_ERROR
+    assert "Only perfdash admins may run `sync`" in denied.text
+    assert ran == []
+    done = ask(router, "sync LAB1", user="U0ADMIN")
+    assert done.text == "Sync of lab1 done: 3 builds"
+    assert ran == ["lab1"]
+    assert ask(router, "sync", user="U0ADMIN").text == "Sync of every lab done: 3 builds"
+    assert ran == ["lab1", None]
+
+
+def test_sync_names_only_configured_labs(filled_repo, config):
+    router = Router(filled_repo, config, sync_runner=lambda lab: "ok")
+    reply = ask(router, "sync lab9", user="U0ADMIN")
+    assert "No lab named `lab9`" in reply.text
+
+
+def test_sync_without_a_runner_says_where_to_sync(router):
+    reply = ask(router, "sync", user="U0ADMIN")
+    assert reply.outcome is Outcome.USER_ERROR
+    assert "run `perfdash sync` on the server" in reply.text
+
+
+def test_a_crash_shows_only_a_reference_and_logs_it(filled_repo, config, caplog):
+    def broken(lab):
+        raise RuntimeError("secret detail")
+
+    router = Router(filled_repo, config, sync_runner=broken, rng=random.Random(7))
+    with caplog.at_level(logging.ERROR):
+        reply = ask(router, "sync", user="U0ADMIN")
+    reference = f"{random.Random(7).getrandbits(32):08x}"
+    assert reply.outcome is Outcome.CRASH
+    assert reply.ephemeral
+    assert f"reference `{reference}`" in reply.text
+    assert "secret detail" not in reply.text + str(reply.blocks)
+    [record] = caplog.records
+    assert reference in record.getMessage()
+    assert record.exc_info is not None
+
+
+def test_the_slash_command_name_comes_from_the_config(filled_repo, config):
+    config = replace(config, slack=replace(config.slack, command="/bench"))
+    reply = ask(Router(filled_repo, config), "/bench nope")
+    assert "Type `/bench help` for the commands." in reply.text
+
+
+def test_every_command_of_this_part_of_the_grammar_is_routed():
+    assert set(command_table()) >= {
+        "help",
+        "labs",
+        "jobs",
+        "metrics",
+        "latest",
+        "regressions",
+        "sync",
+    }
+
+
+def test_a_command_defined_twice_is_a_bug():
+    [group] = [command_table.__defaults__[0][0]]
+    with pytest.raises(ValueError, match="defined twice"):
+        command_table([group, group])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("labs extra", "`labs` takes no arguments."),
+        ("jobs a b", "`jobs` takes at most one lab name."),
+        ("jobs lab9", "No lab named `lab9`"),
+        ("metrics", "`metrics` needs a job name"),
+        ("latest", "`latest` needs one job name, and takes only lab=."),
+        ("latest fio web", "`latest` needs one job name"),
+        ("latest fio lab=", "`lab=` must look like key=value."),
+        ("latest fio lab=lab1,,lab2", "`lab=` must list lab names"),
+        ("latest http lab=lab2", "Lab `lab2` has no builds of `web/http-load`"),
+        ("regressions open fio web", "`regressions` takes open or all"),
+        ("regressions fio web", "`regressions` takes open or all first"),
+        ("help a b", "`help` takes at most one command name."),
+    ],
+)
+def test_bad_arguments_answer_one_sentence_with_usage(router, text, message):
+    reply = ask(router, text)
+    assert reply.outcome is Outcome.USER_ERROR
+    assert reply.ephemeral
+    assert message in reply.text
+    assert "Usage: `/perf " in reply.text
