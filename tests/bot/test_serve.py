@@ -1,0 +1,168 @@
+"""`perfdash serve` as a process: signed commands in over HTTP (or Socket Mode), replies out to
+the local Slack, graceful stop on SIGTERM, one-sentence errors on bad set-up."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+import requests
+
+from storage import Repository
+from storage.records import Build, Direction, Sample
+from tests.fakes.slack import (
+    APP_TOKEN,
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    WAIT_S,
+    FakeSlack,
+    signed_headers,
+    slash_command,
+    socket_envelope,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    with FakeSlack().start() as fake:
+        yield fake
+    assert fake.unknown == []
+
+
+def _write_config(tmp_path: Path, slack: FakeSlack, mode: str) -> Path:
+    path = tmp_path / "perfdash.toml"
+    path.write_text(
+        f'[storage]\nurl = "sqlite:///{tmp_path / "perfdash.db"}"\n'
+        f'[slack]\nmode = "{mode}"\napi_url = "{slack.api_url}"\nhttp_port = 0\n'
+        '[[labs]]\nname = "lab1"\nurl = "http://jenkins.invalid/"\n'
+    )
+    repo = Repository.open(f"sqlite:///{tmp_path / 'perfdash.db'}")
+    repo.upgrade()
+    with repo.connection():
+        start = datetime(2026, 1, 1, tzinfo=UTC)
+        for number in range(1, 41):
+            sample = Sample("read:iops", 50_000.0 + number, "IOPS", Direction.HIGHER)
+            build = Build("lab1", "fio-nightly", number, started=start + timedelta(days=number))
+            repo.save_build(build, [sample])
+    repo.close()
+    return path
+
+
+class Serve:
+    """`python -m bot serve` in a child process, its stderr read line by line."""
+
+    def __init__(self, config: Path, env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "--config", str(config), "serve"],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.lines.put(line)
+
+    def wait_for_line(self, pattern: str) -> re.Match[str]:
+        while True:
+            line = self.lines.get(timeout=WAIT_S)
+            self.seen.append(line)
+            match = re.search(pattern, line)
+            if match:
+                return match
+
+    def output(self) -> str:
+        """Everything the process wrote to stderr (after it exited)."""
+        self._reader.join(timeout=WAIT_S)
+        while not self.lines.empty():
+            self.seen.append(self.lines.get())
+        return "".join(self.seen)
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout=WAIT_S)
+
+
+def _env(**extra: str) -> dict[str, str]:
+    return {"SLACK_BOT_TOKEN": BOT_TOKEN, **extra}
+
+
+def test_http_mode_answers_signed_commands_and_stops_on_sigterm(
+    slack: FakeSlack, tmp_path: Path
+) -> None:
+    serve = Serve(_write_config(tmp_path, slack, "http"), _env(SLACK_SIGNING_SECRET=SIGNING_SECRET))
+    try:
+        port = serve.wait_for_line(r"listening on http://127\.0\.0\.1:(\d+)").group(1)
+        url = f"http://127.0.0.1:{port}/slack/events"
+        for text, channel in [("latest fio", "C0TEAM"), ("lbas", "C0TEAM")]:
+            form = slash_command(text, channel=channel, response_url=slack.response_url())
+            body = urlencode(form).encode()
+            response = requests.post(url, data=body, headers=signed_headers(body), timeout=30)
+            assert response.status_code == 200
+        [post] = slack.wait_for("chat.postMessage")
+        assert post.params["channel"] == "C0TEAM"
+        assert "fio-nightly" in post.params["text"]
+        [typo] = slack.wait_for("response_url")
+        assert typo.params["response_type"] == "ephemeral"
+        assert "Did you mean `labs`" in typo.params["text"]
+        unsigned = requests.post(url, data=b"text=labs", timeout=30)
+        assert unsigned.status_code == 401
+    finally:
+        code = serve.stop()
+    assert code == 0
+    assert "received SIGTERM" in serve.output()
+
+
+def test_socket_mode_serve_acks_an_envelope(slack: FakeSlack, tmp_path: Path) -> None:
+    serve = Serve(_write_config(tmp_path, slack, "socket"), _env(SLACK_APP_TOKEN=APP_TOKEN))
+    try:
+        serve.wait_for_line("perfdash is serving")
+        assert slack.socket is not None
+        payload = slash_command("latest fio", channel="C0SOCK", response_url=slack.response_url())
+        ack, _ = slack.socket.push(socket_envelope(payload, "env-7"))
+        assert ack["envelope_id"] == "env-7"
+        [post] = slack.wait_for("chat.postMessage")
+        assert post.params["channel"] == "C0SOCK"
+    finally:
+        assert serve.stop() == 0
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({}, "perfdash: set the environment variable SLACK_SIGNING_SECRET (named by "),
+        (
+            {"SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_BOT_TOKEN": "xoxb-revoked"},
+            "perfdash: Slack at http://",
+        ),
+    ],
+    ids=["missing secret", "refused token"],
+)
+def test_bad_set_up_is_one_sentence_and_exit_2(
+    slack: FakeSlack, tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    serve = Serve(_write_config(tmp_path, slack, "http"), _env(**env))
+    assert serve.proc.wait(timeout=WAIT_S) == 2
+    output = serve.output()
+    assert "Traceback" not in output
+    [sentence] = [line for line in output.splitlines() if line.startswith("perfdash: ")]
+    assert sentence.startswith(message)
