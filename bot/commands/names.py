@@ -1,6 +1,7 @@
 """Turning what a user typed into stored names: case-insensitive, by unique prefix, with hints.
 
-A job may also be named by its last path segment (`fio-nightly` for `perf/fio-nightly`). An
+A name may also be given by its last segment (`fio-nightly` for `perf/fio-nightly`, `iops` for
+`read:iops`). An
 unknown name answers with the closest matches (difflib); an ambiguous prefix lists the candidates.
 """
 
@@ -18,6 +19,7 @@ from bot.commands.reply import CommandError
 log = logging.getLogger(__name__)
 
 MAX_LISTED = 8
+_SEGMENTS = re.compile(r"[/:]")
 _LAST = re.compile(r"^(?P<count>[1-9]\d{0,5})(?P<unit>d?)$", re.IGNORECASE)
 MAX_LAST_BUILDS = 100_000
 MAX_LAST_DAYS = 3650
@@ -34,10 +36,11 @@ def quoted(names: Iterable[str]) -> str:
 
 
 def _aliases(name: str) -> tuple[str, ...]:
-    """The lower-cased forms a name answers to: itself and, for paths, its last segment."""
+    """The lower-cased forms a name answers to: itself and its last `/` or `:` segment
+    (`fio-nightly` for the job `perf/fio-nightly`, `iops` for the metric `read:iops`)."""
     lowered = name.lower()
-    tail = lowered.rsplit("/", 1)[-1]
-    return (lowered, tail) if tail != lowered else (lowered,)
+    tail = _SEGMENTS.split(lowered)[-1]
+    return (lowered, tail) if tail and tail != lowered else (lowered,)
 
 
 def resolve(typed: str, choices: Iterable[str], what: str, *, hint: str = "") -> str:

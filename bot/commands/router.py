@@ -14,7 +14,7 @@ import random
 from collections.abc import Iterable
 from datetime import datetime
 
-from bot.commands import admin, catalog, results
+from bot.commands import admin, catalog, results, trends
 from bot.commands.base import Call, CommandSpec, Services, SyncRunner
 from bot.commands.catalog import help_line
 from bot.commands.names import resolve
@@ -22,6 +22,7 @@ from bot.commands.ratelimit import RateLimiter
 from bot.commands.reply import CommandError, Reply
 from bot.config import Config
 from bot.messages import errors
+from charts import ChartError
 from storage import Repository
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 MAX_INPUT_CHARS = 500
 GROUPS: tuple[tuple[CommandSpec, ...], ...] = (
     catalog.COMMANDS,
+    trends.COMMANDS,
     results.COMMANDS,
     admin.COMMANDS,
 )
@@ -43,6 +45,15 @@ def command_table(groups: Iterable[tuple[CommandSpec, ...]] = GROUPS) -> dict[st
                 raise ValueError(f"chat command {spec.name!r} is defined twice")
             table[spec.name] = spec
     return table
+
+
+def sentence(text: str) -> str:
+    """An error text as a sentence: capitalised, with a full stop (ChartError texts lack both)."""
+    text = text.strip()
+    if not text:
+        return "That did not work."
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 class Router:
@@ -81,9 +92,9 @@ class Router:
             )
             self._check_allowed(spec, user)
             return spec.handler(call)
-        except CommandError as exc:
+        except (CommandError, ChartError) as exc:
             usage = help_line(spec, slash).usage if spec else ""
-            return errors.user_error(str(exc), usage=usage, slash=slash)
+            return errors.user_error(sentence(str(exc)), usage=usage, slash=slash)
         except Exception:
             reference = f"{self.rng.getrandbits(32):08x}"
             log.exception(

@@ -7,6 +7,7 @@ header over 150, so long lists are cut here with an "and N more" line instead of
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -76,6 +77,13 @@ def fit(blocks: Sequence[Block]) -> tuple[Block, ...]:
     kept = list(blocks[: MAX_BLOCKS - 1])
     kept.append(context(f"_{len(blocks) - len(kept)} more blocks left out_"))
     return tuple(kept)
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that puts `threads=2` before `threads=16` (digit runs compare as numbers)."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part
+    )
 
 
 def fmt_value(value: float, unit: str = "") -> str:

@@ -16,6 +16,7 @@ from bot.messages.blocks import (
     fmt_time,
     header,
     list_sections,
+    natural_key,
     section,
 )
 from storage.records import JobSummary, Series, SyncState
@@ -152,7 +153,9 @@ def _metric_row(metric: str, group: Sequence[Series]) -> str:
     for one in group:
         for key, value in one.key.tags.items():
             tags[key].add(value)
-    tag_text = "; ".join(f"{k}={','.join(sorted(v))}" for k, v in sorted(tags.items()))
+    tag_text = "; ".join(
+        f"{k}={','.join(sorted(v, key=natural_key))}" for k, v in sorted(tags.items())
+    )
     row = f"`{escape(metric)}`{unit} {arrow}  {len(group)} series in {', '.join(labs)}"
     return row + (f"\n    {escape(_short(tag_text, 300))}" if tag_text else "")
 

@@ -25,6 +25,7 @@ EMOJI_TEXT = {
     "heavy_minus_sign": "[-]",
     "hourglass_flowing_sand": "[running]",
     "tada": "",
+    "rotating_light": "[alert]",
 }
 
 

@@ -46,6 +46,8 @@ def fio_samples(lab: str, number: int) -> list[Sample]:
             Sample("read:iops", iops * 1.02, "IOPS", Direction.HIGHER, tags),
             Sample("read:latency", 1000.0 / iops, "ms", Direction.LOWER, tags),
         ]
+    if lab == "lab1":
+        out.append(Sample("cpu:util", 40.0 + number % 3, "%", Direction.LOWER))
     return out
 
 
@@ -76,6 +78,26 @@ def fill(repo: Repository) -> None:
         )
         repo.save_build(
             build, [Sample("p99", 120.0 + number, "ms", Direction.LOWER, {"endpoint": "/login"})]
+        )
+    for number in range(1, 3):
+        build = Build(
+            lab="lab2",
+            job="db/sysbench",
+            number=number,
+            started=START + timedelta(days=number, hours=5),
+        )
+        repo.save_build(
+            build,
+            [
+                Sample(
+                    "tps",
+                    100.0 * threads + number,
+                    "tx/s",
+                    Direction.HIGHER,
+                    {"threads": str(threads)},
+                )
+                for threads in (1, 2, 4, 8, 16, 32, 64)
+            ],
         )
     [series] = [
         s

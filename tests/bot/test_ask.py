@@ -49,3 +49,30 @@ def test_ask_acts_as_the_given_user(config_path, capsys):
     assert "cannot sync" in capsys.readouterr().out
     assert main(["--config", str(config_path), "ask", "sync"]) == 2
     assert "Only perfdash admins" in capsys.readouterr().out
+
+
+def test_ask_writes_the_chart_into_the_folder(config_path, tmp_path, capsys):
+    out_dir = tmp_path / "out" / "charts"
+    argv = ["--config", str(config_path), "ask", "trend fio iops lab=lab1", "-o", str(out_dir)]
+    assert main(argv) == 0
+    png = out_dir / "trend-perf-fio-nightly-read-iops.png"
+    assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    out = capsys.readouterr().out
+    assert f"wrote {png}" in out
+    assert "[image: lab1 · perf/fio-nightly · read:iops" in out
+
+
+def test_ask_without_a_folder_says_how_to_save_the_chart(config_path, tmp_path, capsys):
+    assert main(["--config", str(config_path), "ask", "compare fio 1 2 lab=lab2"]) == 0
+    assert "(use -o DIR to save the images)" in capsys.readouterr().out
+    assert not list(tmp_path.glob("*.png"))
+
+
+def test_an_output_folder_that_is_a_file_is_one_sentence_and_exit_2(config_path, tmp_path, capsys):
+    blocker = tmp_path / "taken"
+    blocker.write_text("x")
+    argv = ["--config", str(config_path), "ask", "trend fio iops lab=lab1", "-o", str(blocker)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"perfdash: cannot create the output folder '{blocker}'")
+    assert len(err.strip().splitlines()) == 1

@@ -23,6 +23,14 @@ SCENARIOS = {
     "error_unknown_job": "metrics fio-nigthly",
     "error_unknown_command": "trnd fio",
     "error_not_admin": "sync",
+    "trend": "trend fio iops",
+    "trend_narrowed": "trend FIO-N read:iops block=4 lab=lab1 last=5",
+    "trend_since": "trend fio lat lab=lab2 blocksize=64k last=30d",
+    "trend_too_many": "trend sysbench tps",
+    "compare_builds": "compare fio 3 8 lab=lab1",
+    "compare_labs": "compare fio iops lab=lab1,lab2",
+    "compare_labs_nothing": "compare fio cpu lab=lab1,lab2",
+    "error_bad_tag_value": "trend fio iops blocksize=8k",
 }
 
 
