@@ -31,6 +31,7 @@ TIMEOUT_S = 30
 RATE_LIMIT_RETRIES = 3
 # Slack answers these when the bot may not post in the conversation.
 NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found"})
+MAX_COMMENT = 3500  # characters of an upload's initial comment (Slack truncates long ones)
 
 
 class ImageLike(Protocol):
@@ -134,8 +135,38 @@ class SlackPoster:
             for image in reply.images
         ]
         self.client.files_upload_v2(
-            file_uploads=uploads, channel=channel, initial_comment=reply.text
+            file_uploads=uploads, channel=channel, initial_comment=upload_comment(reply)
         )
+
+
+def upload_comment(reply: ReplyLike) -> str:
+    """The comment posted with a chart: a file upload carries mrkdwn text, not blocks, so the
+    blocks' text (header in bold, sections, context lines) is kept as mrkdwn; else the text."""
+    lines: list[str] = []
+    for block in reply.blocks:
+        lines.extend(_BLOCK_TEXT.get(str(block.get("type")), _no_text)(block))
+    comment = "\n".join(line for line in lines if line) or reply.text
+    return comment if len(comment) <= MAX_COMMENT else comment[: MAX_COMMENT - 1] + "…"
+
+
+def _no_text(block: Mapping[str, Any]) -> list[str]:
+    return []
+
+
+def _header_text(block: Mapping[str, Any]) -> list[str]:
+    return [f"*{block['text']['text']}*"]
+
+
+def _section_text(block: Mapping[str, Any]) -> list[str]:
+    texts = [block["text"]] if "text" in block else []
+    return [str(t.get("text", "")) for t in [*texts, *block.get("fields", ())]]
+
+
+def _context_text(block: Mapping[str, Any]) -> list[str]:
+    return [str(e.get("text", "")) for e in block.get("elements", ()) if "text" in e]
+
+
+_BLOCK_TEXT = {"header": _header_text, "section": _section_text, "context": _context_text}
 
 
 def _error(exc: SlackApiError) -> str:

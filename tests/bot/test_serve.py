@@ -113,7 +113,8 @@ def test_http_mode_answers_signed_commands_and_stops_on_sigterm(
     try:
         port = serve.wait_for_line(r"listening on http://127\.0\.0\.1:(\d+)").group(1)
         url = f"http://127.0.0.1:{port}/slack/events"
-        for text, channel in [("latest fio", "C0TEAM"), ("lbas", "C0TEAM")]:
+        commands = [("latest fio", "C0TEAM"), ("lbas", "C0TEAM"), ("trend fio read", "C0CHART")]
+        for text, channel in commands:
             form = slash_command(text, channel=channel, response_url=slack.response_url())
             body = urlencode(form).encode()
             response = requests.post(url, data=body, headers=signed_headers(body), timeout=30)
@@ -124,6 +125,11 @@ def test_http_mode_answers_signed_commands_and_stops_on_sigterm(
         [typo] = slack.wait_for("response_url")
         assert typo.params["response_type"] == "ephemeral"
         assert "Did you mean `labs`" in typo.params["text"]
+        [chart] = slack.wait_for("files.completeUploadExternal")
+        assert chart.params["channel_id"] == "C0CHART"
+        assert "read:iops" in chart.params["initial_comment"]
+        [upload] = slack.uploads.values()
+        assert upload.data.startswith(b"\x89PNG")
         unsigned = requests.post(url, data=b"text=labs", timeout=30)
         assert unsigned.status_code == 401
     finally:

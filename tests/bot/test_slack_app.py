@@ -7,11 +7,12 @@ websocket; replies leave through the poster. The router here is an in-memory sta
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -19,11 +20,12 @@ import requests
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
 from bot.app import BUSY, CommandRunner, build_app, register
+from bot.commands.reply import Image, Reply
 from bot.config import Config, parse_config
 from bot.errors import ConfigError
 from bot.http_server import HEALTHZ, Dispatcher, HttpServer, WSGIApp
 from bot.serve import SocketModeService
-from bot.slack_poster import SlackPoster, Target, web_client
+from bot.slack_poster import SlackPoster, Target, upload_comment, web_client
 from storage import Repository
 from tests.fakes.slack import (
     APP_TOKEN,
@@ -35,23 +37,9 @@ from tests.fakes.slack import (
     socket_envelope,
 )
 
+EXPECTED = Path(__file__).parent / "expected"
 PNG = b"\x89PNG\r\n\x1a\n" + b"chart" * 100
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class Image:
-    filename: str
-    title: str
-    png: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    text: str
-    blocks: tuple[dict[str, object], ...] = ()
-    ephemeral: bool = False
-    images: tuple[Image, ...] = ()
 
 
 class ScriptedRouter:
@@ -69,8 +57,8 @@ class ScriptedRouter:
         if word == "wait":
             self.release.wait()
         answers = {
-            "chart": Reply("trend of read:iops", images=(Image("trend.png", "Trend", PNG),)),
-            "private": Reply("only you see this", ephemeral=True),
+            "chart": Reply("trend of read:iops", (), images=(Image("trend.png", "Trend", PNG),)),
+            "private": Reply("only you see this", (), ephemeral=True),
         }
         return answers.get(word, Reply(f"you said {text}", blocks=(_section(text),)))
 
@@ -275,10 +263,22 @@ def test_a_refused_bot_token_is_a_config_error(slack: FakeSlack) -> None:
 
 def test_ephemeral_without_response_url_uses_chat_post_ephemeral(slack: FakeSlack) -> None:
     poster = SlackPoster(web_client(_config(slack), BOT_TOKEN))
-    poster.deliver(Reply("psst", ephemeral=True), Target(channel="C0PERF", user="U0BOB"))
+    poster.deliver(Reply("psst", (), ephemeral=True), Target(channel="C0PERF", user="U0BOB"))
     [post] = slack.wait_for("chat.postEphemeral")
     assert (post.params["channel"], post.params["user"], post.params["text"]) == (
         "C0PERF",
         "U0BOB",
         "psst",
     )
+
+
+def test_a_chart_upload_carries_the_reply_blocks_as_its_comment() -> None:
+    saved = json.loads((EXPECTED / "trend_since.json").read_text())
+    reply = Reply(saved["text"], tuple(saved["blocks"]), images=(Image("t.png", "T", PNG),))
+    assert upload_comment(reply) == (
+        "*lab2 · perf/fio-nightly · read:latency (blocksize=64k iodepth=32 · builds #3–#10)*\n"
+        "*lab2*  4.35 ms at #10 (2026-11-11 06:00 UTC)\n"
+        "    range 4.35 ms – 4.42 ms, -1.5% since #3\n"
+        "8 points on 1 line · failed builds are marked · the chart is attached"
+    )
+    assert upload_comment(Reply("just text", ())) == "just text"
