@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from bot.commands.router import Router
 from bot.context import Context
 from bot.serve import build_runtime, http_service, run_services
+from bot.workers import ProcessRouter
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     config = ctx.config
     config.require_secrets(ctx.env, slack=True)
     repo = ctx.repository(upgrade=True)
-    runtime = build_runtime(config, ctx.env, repo, Router(repo, config))
+    workers = ProcessRouter(config)
+    runtime = build_runtime(config, ctx.env, repo, workers)
+    runtime.services.insert(0, workers)
     if runtime.routes:
         runtime.services.append(http_service(runtime))
     stop = threading.Event()
