@@ -21,7 +21,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 
 from bot.config import Config
-from bot.errors import ConfigError
+from bot.errors import ConfigError, WorkFailed
 from bot.slack_poster import ReplyLike, SlackPoster, Target
 
 log = logging.getLogger(__name__)
@@ -103,6 +103,17 @@ class CommandRunner:
             log.exception("could not tell %s about failure %s", target.user, reference)
 
 
+class _QuietTokenWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself and then warns that `client`
+    wins over it; the token is in the client on purpose, so the warning only confuses."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+logging.getLogger("slack_bolt.App").addFilter(_QuietTokenWarning())
+
+
 def build_app(
     config: Config,
     client: WebClient,
@@ -111,7 +122,8 @@ def build_app(
 ) -> App:
     """A Bolt App on `client` (token and `[slack] api_url` live in the client, not in App).
 
-    Bolt checks the token with auth.test here; a refused one raises ConfigError.
+    Bolt checks the token with auth.test here: a refused one raises ConfigError, an unreachable
+    Slack WorkFailed.
     HTTP mode passes the signing secret (requests are signature-checked); Socket Mode needs none.
     """
     try:
@@ -127,8 +139,8 @@ def build_app(
         raise ConfigError(
             f"Slack at {config.slack.api_url} refused SLACK_BOT_TOKEN: {exc}"
         ) from None
-    except SlackClientError as exc:
-        raise ConfigError(f"cannot reach Slack at {config.slack.api_url}: {exc}") from None
+    except (SlackClientError, OSError) as exc:
+        raise WorkFailed(f"cannot reach Slack at {config.slack.api_url}: {exc}") from None
 
 
 def register(app: App, runner: CommandRunner, command: str) -> None:

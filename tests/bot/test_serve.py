@@ -153,21 +153,32 @@ def test_socket_mode_serve_acks_an_envelope(slack: FakeSlack, tmp_path: Path) ->
 
 
 @pytest.mark.parametrize(
-    ("env", "message"),
+    ("env", "api_url", "code", "message"),
     [
-        ({}, "perfdash: set the environment variable SLACK_SIGNING_SECRET (named by "),
+        ({}, "", 2, "perfdash: set the environment variable SLACK_SIGNING_SECRET (named by "),
         (
             {"SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_BOT_TOKEN": "xoxb-revoked"},
+            "",
+            2,
             "perfdash: Slack at http://",
         ),
+        (
+            {"SLACK_SIGNING_SECRET": SIGNING_SECRET},
+            "http://127.0.0.1:9/api/",
+            1,
+            "perfdash: cannot reach Slack at http://127.0.0.1:9/api/: ",
+        ),
     ],
-    ids=["missing secret", "refused token"],
+    ids=["missing secret", "refused token", "unreachable Slack"],
 )
-def test_bad_set_up_is_one_sentence_and_exit_2(
-    slack: FakeSlack, tmp_path: Path, env: dict[str, str], message: str
+def test_bad_set_up_is_one_sentence(
+    slack: FakeSlack, tmp_path: Path, env: dict[str, str], api_url: str, code: int, message: str
 ) -> None:
-    serve = Serve(_write_config(tmp_path, slack, "http"), _env(**env))
-    assert serve.proc.wait(timeout=WAIT_S) == 2
+    config = _write_config(tmp_path, slack, "http")
+    if api_url:
+        config.write_text(config.read_text().replace(slack.api_url, api_url))
+    serve = Serve(config, _env(**env))
+    assert serve.proc.wait(timeout=WAIT_S) == code
     output = serve.output()
     assert "Traceback" not in output
     [sentence] = [line for line in output.splitlines() if line.startswith("perfdash: ")]
