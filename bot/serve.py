@@ -19,9 +19,11 @@ from typing import Protocol
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.app import CommandRunner, RouterLike, build_app, register
 from bot.config import ENV_APP_TOKEN, ENV_BOT_TOKEN, ENV_SIGNING_SECRET, Config
+from bot.errors import ConfigError, WorkFailed
 from bot.http_server import HEALTHZ, SLACK_EVENTS_PATH, Dispatcher, HttpServer, WSGIApp
 from bot.slack_poster import SlackPoster, web_client
 from storage import Repository
@@ -63,11 +65,21 @@ class SocketModeService:
 
     name = "slack-socket-mode"
 
-    def __init__(self, app: App, app_token: str) -> None:
+    def __init__(self, app: App, app_token: str, api_url: str) -> None:
         self.handler = SocketModeHandler(app, app_token, concurrency=SOCKET_CONNECTIONS)
+        self.api_url = api_url
 
     def start(self) -> None:
-        self.handler.connect()  # type: ignore[no-untyped-call]
+        """Connect; a refused SLACK_APP_TOKEN is a ConfigError, an unreachable Slack WorkFailed."""
+        try:
+            self.handler.connect()  # type: ignore[no-untyped-call]
+        except SlackApiError as exc:
+            error = exc.response.get("error", "") if exc.response is not None else ""
+            raise ConfigError(
+                f"Slack at {self.api_url} refused {ENV_APP_TOKEN} ({error})"
+            ) from None
+        except (SlackClientError, OSError) as exc:
+            raise WorkFailed(f"cannot reach Slack at {self.api_url}: {exc}") from None
         log.warning("connected to Slack in Socket Mode")
 
     def stop(self) -> None:
@@ -111,7 +123,7 @@ def build_runtime(
         runtime.routes[SLACK_EVENTS_PATH] = SlackRequestHandler(app, path=SLACK_EVENTS_PATH)
         runtime.routes["/healthz"] = HEALTHZ
     else:
-        runtime.services.append(SocketModeService(app, env[ENV_APP_TOKEN]))
+        runtime.services.append(SocketModeService(app, env[ENV_APP_TOKEN], config.slack.api_url))
     return runtime
 
 

@@ -183,3 +183,11 @@ def test_bad_set_up_is_one_sentence(
     assert "Traceback" not in output
     [sentence] = [line for line in output.splitlines() if line.startswith("perfdash: ")]
     assert sentence.startswith(message)
+
+
+def test_a_refused_app_token_is_one_sentence_and_exit_2(slack: FakeSlack, tmp_path: Path) -> None:
+    serve = Serve(_write_config(tmp_path, slack, "socket"), _env(SLACK_APP_TOKEN="xapp-revoked"))
+    assert serve.proc.wait(timeout=WAIT_S) == 2
+    output = serve.output()
+    assert "Traceback" not in output
+    assert f"perfdash: Slack at {slack.api_url} refused SLACK_APP_TOKEN (invalid_auth)\n" in output

@@ -238,7 +238,7 @@ def test_socket_mode_end_to_end(slack: FakeSlack, sqlite_repo: Repository) -> No
     register(
         app, CommandRunner(router, SlackPoster(client), sqlite_repo, executor, lambda: NOW), "/perf"
     )
-    service = SocketModeService(app, APP_TOKEN)
+    service = SocketModeService(app, APP_TOKEN, slack.api_url)
     service.start()
     try:
         assert slack.socket is not None
