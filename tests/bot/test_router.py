@@ -6,6 +6,7 @@ import logging
 import random
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -167,3 +168,9 @@ def test_bad_arguments_answer_one_sentence_with_usage(router, text, message):
     assert reply.ephemeral
     assert message in reply.text
     assert "Usage: `/perf " in reply.text
+
+
+def test_every_command_is_documented():
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "chat.md").read_text(encoding="utf-8")
+    for spec in command_table().values():
+        assert f"| `{spec.name}" in doc, f"docs/chat.md has no row for {spec.name}"
