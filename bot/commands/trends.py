@@ -68,7 +68,9 @@ def run_trend(call: Call) -> Reply:
     )
     series = [data for data in services.repo.series(selector) if data.points]
     if not series:
-        raise CommandError(f"No points of `{metric}` in `{job}` match; try a longer last=.")
+        where = f" in {', '.join(labs)}" if "lab" in parsed.options else ""
+        cut = "; try a longer last=" if "last" in parsed.options else ""
+        raise CommandError(f"No points of `{metric}` of `{job}`{where} match{cut}.")
     if len(series) > MAX_LINES:
         raise CommandError(_too_many(services, job, metric, tags, len(series)))
     findings = services.repo.findings(job=job, limit=FINDINGS_SHOWN)
@@ -96,7 +98,7 @@ def run_compare(call: Call) -> Reply:
     words = parsed.words
     if len(words) == 3 and _BUILD.match(words[1]) and _BUILD.match(words[2]):
         return _compare_builds(call, parsed)
-    if len(words) == 2:
+    if len(words) == 2 and not _BUILD.match(words[1]):
         return _compare_labs(call, parsed)
     raise CommandError(
         "`compare` needs a job and two build numbers, or a job, a metric and lab=a,b."

@@ -174,3 +174,32 @@ def test_every_command_is_documented():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "chat.md").read_text(encoding="utf-8")
     for spec in command_table().values():
         assert f"| `{spec.name}" in doc, f"docs/chat.md has no row for {spec.name}"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("trend fio cpu lab=lab2", "No points of `cpu:util` of `perf/fio-nightly` in lab2 match."),
+        (
+            "trend fio lat last=1d",
+            "No points of `read:latency` of `perf/fio-nightly` match; try a longer last=.",
+        ),
+        ("trend fio", "`trend` needs a job and a metric."),
+        ("trend fio iops last=2w", "`last=2w` must be a number of builds"),
+        ("compare fio 1", "`compare` needs a job and two build numbers"),
+        ("compare fio 1 2", "`perf/fio-nightly` runs in lab1, lab2; pick one with lab=."),
+        (
+            "compare fio #1 #99 lab=lab1",
+            "Build #99 of `perf/fio-nightly` in lab1 is not stored; the newest is #10.",
+        ),
+        ("compare fio 1 2 lab=lab1 blocksize=4k", "Comparing two builds takes only lab=."),
+        ("compare fio iops", "Comparing labs needs the two labs: lab=a,b."),
+        ("compare fio iops lab=lab1", "Comparing labs needs exactly two different labs"),
+        ("compare fio iops lab=lab1,LAB1", "Comparing labs needs exactly two different labs"),
+    ],
+)
+def test_chart_commands_refuse_bad_input_with_one_sentence(router, text, message):
+    reply = ask(router, text)
+    assert reply.outcome is Outcome.USER_ERROR
+    assert reply.images == ()
+    assert message in reply.text
