@@ -13,7 +13,9 @@ import pytest
 from bot.commands.ratelimit import RateLimiter
 from bot.commands.reply import Outcome
 from bot.commands.router import MAX_INPUT_CHARS, Router, command_table
+from storage import Repository
 from tests.bot.conftest import NOW
+from tests.conftest import sqlite_url
 
 
 def ask(router, text, user="U0USER"):
@@ -203,3 +205,16 @@ def test_chart_commands_refuse_bad_input_with_one_sentence(router, text, message
     assert reply.outcome is Outcome.USER_ERROR
     assert reply.images == ()
     assert message in reply.text
+
+
+def test_a_broken_database_is_a_crash_with_a_reference(tmp_path, config, caplog):
+    repository = Repository.open(sqlite_url(tmp_path))  # never upgraded: no tables
+    with repository.connection(), caplog.at_level(logging.ERROR):
+        reply = Router(repository, config, rng=random.Random(1)).handle(
+            "labs", user="U1", channel="C1", now=NOW
+        )
+    repository.close()
+    assert reply.outcome is Outcome.CRASH
+    assert "no such table" not in reply.text
+    assert f"reference `{random.Random(1).getrandbits(32):08x}`" in reply.text
+    assert "no such table" in caplog.text
