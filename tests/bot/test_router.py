@@ -162,6 +162,7 @@ def test_a_command_defined_twice_is_a_bug():
         ("regressions open fio web", "`regressions` takes open or all"),
         ("regressions fio web", "`regressions` takes open or all first"),
         ("help a b", "`help` takes at most one command name."),
+        ("latest old-run", "`perf/old-run` has no finished build with results yet."),
     ],
 )
 def test_bad_arguments_answer_one_sentence_with_usage(router, text, message):
