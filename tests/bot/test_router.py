@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -219,3 +220,18 @@ def test_a_broken_database_is_a_crash_with_a_reference(tmp_path, config, caplog)
     assert "no such table" not in reply.text
     assert f"reference `{random.Random(1).getrandbits(32):08x}`" in reply.text
     assert "no such table" in caplog.text
+
+
+def test_one_router_serves_many_threads(filled_repo, config):
+    router = Router(filled_repo, config)
+    texts = ["labs", "trend fio iops lab=lab1", "latest http", "metrics fio", "regressions"] * 3
+
+    def answer(i_text):
+        i, text = i_text
+        with filled_repo.connection():
+            return router.handle(text, user=f"U{i}", channel="C", now=NOW)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        replies = list(pool.map(answer, enumerate(texts)))
+    assert [r.outcome for r in replies] == [Outcome.OK] * len(texts)
+    assert [bool(r.images) for r in replies] == [t.startswith("trend") for t in texts]
