@@ -68,7 +68,9 @@ def run_trend(call: Call) -> Reply:
     )
     series = [data for data in services.repo.series(selector) if data.points]
     if not series:
-        raise CommandError(f"No points of `{metric}` in `{job}` match; try a longer last=.")
+        where = f" in {', '.join(labs)}" if "lab" in parsed.options else ""
+        cut = "; try a longer last=" if "last" in parsed.options else ""
+        raise CommandError(f"No points of `{metric}` of `{job}`{where} match{cut}.")
     if len(series) > MAX_LINES:
         raise CommandError(_too_many(services, job, metric, tags, len(series)))
     findings = services.repo.findings(job=job, limit=FINDINGS_SHOWN)
@@ -93,17 +95,23 @@ def _too_many(
 
 def run_compare(call: Call) -> Reply:
     parsed = split_options(call.args)
-    words = parsed.words
-    if len(words) == 3 and _BUILD.match(words[1]) and _BUILD.match(words[2]):
-        return _compare_builds(call, parsed)
-    if len(words) == 2:
+    numbers = [build_number(word) for word in parsed.words[1:]]
+    if len(numbers) == 2 and None not in numbers:
+        return _compare_builds(call, parsed, [n for n in numbers if n is not None])
+    if len(numbers) == 1 and numbers[0] is None:
         return _compare_labs(call, parsed)
     raise CommandError(
         "`compare` needs a job and two build numbers, or a job, a metric and lab=a,b."
     )
 
 
-def _compare_builds(call: Call, parsed: Options) -> Reply:
+def build_number(word: str) -> int | None:
+    """`42` or `#42` as 42; None for anything else."""
+    match = _BUILD.match(word)
+    return int(match[1]) if match else None
+
+
+def _compare_builds(call: Call, parsed: Options, numbers: list[int]) -> Reply:
     services = call.services
     if set(parsed.options) - {"lab"}:
         raise CommandError("Comparing two builds takes only lab=.")
@@ -113,8 +121,7 @@ def _compare_builds(call: Call, parsed: Options) -> Reply:
         raise CommandError(f"`{job}` runs in {', '.join(labs)}; pick one with lab=.")
     lab = labs[0]
     sides = []
-    for word in parsed.words[1:]:
-        number = int(_BUILD.match(word)[1])  # type: ignore[index]
+    for number in numbers:
         if services.repo.build(lab, job, number) is None:
             [newest] = services.repo.builds(lab, job, limit=1)  # the job has builds in this lab
             raise CommandError(

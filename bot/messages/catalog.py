@@ -105,7 +105,8 @@ def jobs_reply(jobs: Sequence[JobSummary], states: Sequence[SyncState], lab: str
     errors = {(s.lab, s.job): s.last_error for s in states if s.last_error}
     rows = []
     for job in jobs:
-        last = f", last #{job.last_build} at {fmt_time(job.last_started)}" if job.last_build else ""
+        when = f" at {fmt_time(job.last_started)}" if job.last_started else ""
+        last = f", last #{job.last_build}{when}" if job.last_build else ""
         row = (
             f"`{escape(job.job)}` in *{escape(job.lab)}*: {job.builds} build{_s(job.builds)}{last}"
         )

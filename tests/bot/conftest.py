@@ -116,6 +116,14 @@ def fill(repo: Repository) -> None:
         at=NOW - timedelta(days=25),
     )
     repo.record_sync_success("lab1", "perf/fio-nightly", 10, (), NOW - timedelta(hours=1))
+    repo.record_sync_error(
+        "lab2",
+        "db/sysbench",
+        "HTTP 503 from https://jenkins.lab2.example/",
+        NOW - timedelta(hours=2),
+    )
+    # a lab that is no longer in the config, whose only build is still running
+    repo.save_build(Build(lab="lab3", job="perf/old-run", number=1, result=Result.RUNNING), [])
 
 
 @pytest.fixture

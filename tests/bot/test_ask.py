@@ -33,7 +33,7 @@ def test_ask_prints_the_reply_as_text(config_path, capsys):
 def test_ask_says_when_only_the_user_would_see_it(config_path, capsys):
     assert main(["--config", str(config_path), "ask", "labs"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("(only you see this)\nLabs (2)\n")
+    assert out.startswith("(only you see this)\nLabs (3)\n")
     assert "lab1 (Jenkins (https://jenkins.lab1.example/)): 2 jobs, 13 builds" in out
 
 

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import logging
 import random
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from bot.commands.ratelimit import RateLimiter
 from bot.commands.reply import Outcome
-from bot.commands.router import MAX_INPUT_CHARS, Router, command_table
+from bot.commands.router import GROUPS, MAX_INPUT_CHARS, Router, command_table
+from storage import Repository
 from tests.bot.conftest import NOW
+from tests.conftest import sqlite_url
 
 
 def ask(router, text, user="U0USER"):
@@ -139,9 +143,8 @@ def test_every_command_of_this_part_of_the_grammar_is_routed():
 
 
 def test_a_command_defined_twice_is_a_bug():
-    [group] = [command_table.__defaults__[0][0]]
     with pytest.raises(ValueError, match="defined twice"):
-        command_table([group, group])
+        command_table([GROUPS[0], GROUPS[0]])
 
 
 @pytest.mark.parametrize(
@@ -159,6 +162,7 @@ def test_a_command_defined_twice_is_a_bug():
         ("regressions open fio web", "`regressions` takes open or all"),
         ("regressions fio web", "`regressions` takes open or all first"),
         ("help a b", "`help` takes at most one command name."),
+        ("latest old-run", "`perf/old-run` has no finished build with results yet."),
     ],
 )
 def test_bad_arguments_answer_one_sentence_with_usage(router, text, message):
@@ -167,3 +171,66 @@ def test_bad_arguments_answer_one_sentence_with_usage(router, text, message):
     assert reply.ephemeral
     assert message in reply.text
     assert "Usage: `/perf " in reply.text
+
+
+def test_every_command_is_documented():
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "chat.md").read_text(encoding="utf-8")
+    for spec in command_table().values():
+        assert f"| `{spec.name}" in doc, f"docs/chat.md has no row for {spec.name}"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("trend fio cpu lab=lab2", "No points of `cpu:util` of `perf/fio-nightly` in lab2 match."),
+        (
+            "trend fio lat last=1d",
+            "No points of `read:latency` of `perf/fio-nightly` match; try a longer last=.",
+        ),
+        ("trend fio", "`trend` needs a job and a metric."),
+        ("trend fio iops last=2w", "`last=2w` must be a number of builds"),
+        ("compare fio 1", "`compare` needs a job and two build numbers"),
+        ("compare fio 1 2", "`perf/fio-nightly` runs in lab1, lab2; pick one with lab=."),
+        (
+            "compare fio #1 #99 lab=lab1",
+            "Build #99 of `perf/fio-nightly` in lab1 is not stored; the newest is #10.",
+        ),
+        ("compare fio 1 2 lab=lab1 blocksize=4k", "Comparing two builds takes only lab=."),
+        ("compare fio iops", "Comparing labs needs the two labs: lab=a,b."),
+        ("compare fio iops lab=lab1", "Comparing labs needs exactly two different labs"),
+        ("compare fio iops lab=lab1,LAB1", "Comparing labs needs exactly two different labs"),
+    ],
+)
+def test_chart_commands_refuse_bad_input_with_one_sentence(router, text, message):
+    reply = ask(router, text)
+    assert reply.outcome is Outcome.USER_ERROR
+    assert reply.images == ()
+    assert message in reply.text
+
+
+def test_a_broken_database_is_a_crash_with_a_reference(tmp_path, config, caplog):
+    repository = Repository.open(sqlite_url(tmp_path))  # never upgraded: no tables
+    with repository.connection(), caplog.at_level(logging.ERROR):
+        reply = Router(repository, config, rng=random.Random(1)).handle(
+            "labs", user="U1", channel="C1", now=NOW
+        )
+    repository.close()
+    assert reply.outcome is Outcome.CRASH
+    assert "no such table" not in reply.text
+    assert f"reference `{random.Random(1).getrandbits(32):08x}`" in reply.text
+    assert "no such table" in caplog.text
+
+
+def test_one_router_serves_many_threads(filled_repo, config):
+    router = Router(filled_repo, config)
+    texts = ["labs", "trend fio iops lab=lab1", "latest http", "metrics fio", "regressions"] * 3
+
+    def answer(i_text):
+        i, text = i_text
+        with filled_repo.connection():
+            return router.handle(text, user=f"U{i}", channel="C", now=NOW)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        replies = list(pool.map(answer, enumerate(texts)))
+    assert [r.outcome for r in replies] == [Outcome.OK] * len(texts)
+    assert [bool(r.images) for r in replies] == [t.startswith("trend") for t in texts]
