@@ -92,9 +92,20 @@ def command_body(slack: FakeSlack, text: str, channel: str, user: str) -> bytes:
     return urlencode(payload).encode()
 
 
+def rss_mib(pid: int) -> list[float]:
+    """Resident memory of a process, then of each child (command workers...), in MiB."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    out = []
+    for each in [pid, *map(int, children)]:
+        status = Path(f"/proc/{each}/status").read_text()
+        kib = re.search(r"VmRSS:\s+(\d+) kB", status)
+        out.append(int(kib.group(1)) / 1024 if kib else 0.0)
+    return out
+
+
 @contextmanager
-def server(argv: list[str], env: dict[str, str]) -> Iterator[str]:
-    """A child process that logs `listening on http://HOST:PORT`; yields its events URL."""
+def server(argv: list[str], env: dict[str, str]) -> Iterator[tuple[str, int]]:
+    """A child process that logs `listening on http://HOST:PORT`; yields its events URL, pid."""
     proc = subprocess.Popen(
         [sys.executable, *argv],
         cwd=ROOT,
@@ -111,7 +122,7 @@ def server(argv: list[str], env: dict[str, str]) -> Iterator[str]:
         else:
             raise SystemExit(f"{argv} did not start (exit {proc.wait()})")
         threading.Thread(target=proc.stderr.read, daemon=True).start()
-        yield f"{match.group(1)}/slack/events"
+        yield f"{match.group(1)}/slack/events", proc.pid
     finally:
         proc.terminate()
         proc.wait()
@@ -206,15 +217,20 @@ def main(argv: list[str] | None = None) -> int:
         repo.upgrade()
         seed(repo, args.builds, random.Random(7))
         repo.close()
-        with server(["-m", "bot", "--config", str(config_path), "serve"], env) as url:
+        with server(["-m", "bot", "--config", str(config_path), "serve"], env) as (url, pid):
             bot = bench_bot(slack, url, text, args.rounds)
-        with server([__file__, "--serve-bare", "0"], {}) as url:
+            rss = rss_mib(pid)
+        with server([__file__, "--serve-bare", "0"], {}) as (url, _):
             bare = bench_bare_ack(url, args.rounds)
         alone = bench_router_alone(config_path, text, args.rounds * 2)
         size = max(len(u.data) for u in slack.uploads.values())
     print(
         f"{len(bot['acks'])} signed `/perf {text}` commands, {IN_FLIGHT} in flight; then "
         f"{len(bot['alone'])} one at a time; {args.builds}-build series, PNG {size / 1024:.0f} KiB"
+    )
+    print(
+        f"serve RSS after {len(bot['acks']) + len(bot['alone']) + 1} charts: {rss:.0f} MiB "
+        "(the process and its command workers)"
     )
     report("ack latency, 20 in flight", bot["acks"], bare)
     report("chart in channel, one at a time", bot["alone"], alone)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -28,6 +29,7 @@ from storage import Repository
 log = logging.getLogger(__name__)
 
 WORKER_PROCESSES = 2
+WORKER_NICENESS = 10
 UNLIMITED = 2**31  # workers never refuse a command for rate: the parent's limiter already did
 
 _router: Router | None = None
@@ -38,6 +40,8 @@ def _start_worker(config: Config) -> None:
     global _router, _repo
     # Ctrl-C reaches the whole process group; the parent stops the workers in order.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Renders are throughput work; acks are latency work: the parent gets the CPU first.
+    os.nice(WORKER_NICENESS)
     _repo = Repository.open(config.storage.url)
     _router = Router(_repo, config, limiter=RateLimiter(burst=UNLIMITED, per_minute=UNLIMITED))
 
