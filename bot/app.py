@@ -1,8 +1,9 @@
 """The Slack app: builds the Bolt `App` and registers the listeners; nothing else.
 
-The slash command listener acknowledges first (Slack allows 3 s, and Bolt's own listener pool has
-only a few threads), then hands the request to `CommandRunner`, which runs the router, the query,
-the render and the upload on the project's own bounded executor, inside a database connection.
+The slash command listener acknowledges first (Slack allows 3 s), then hands the request to
+`CommandRunner`, which runs the router (query and render) and the upload on the project's own
+bounded executor, inside a database connection. The listener takes microseconds, so it runs on
+the request's own thread instead of Bolt's small listener pool, where acks would queue.
 """
 
 from __future__ import annotations
@@ -64,12 +65,13 @@ class CommandRunner:
         self.repo = repo
         self.executor = executor
         self.clock = clock
+        self.max_pending = max_pending
         self._slots = threading.BoundedSemaphore(max_pending)
 
     def submit(self, text: str, target: Target) -> bool:
         """Queue the command; False when too many are pending."""
         if not self._slots.acquire(blocking=False):
-            log.warning("command refused: %d commands pending", MAX_PENDING)
+            log.warning("command refused: %d commands pending", self.max_pending)
             return False
         try:
             self.executor.submit(self._run, text, target)
