@@ -112,22 +112,33 @@ class SlackPoster:
         self, target: Target, text: str, blocks: Sequence[Mapping[str, Any]] = ()
     ) -> None:
         """Only the user sees it: through the response_url when there is one (it works in any
-        conversation, member or not), else chat.postEphemeral."""
-        if target.response_url:
-            webhook = WebhookClient(
-                target.response_url,
-                timeout=TIMEOUT_S,
-                retry_handlers=[ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler()],
-            )
-            response = webhook.send(text=text, blocks=_blocks(blocks), response_type="ephemeral")
-            if response.status_code != 200:
-                raise WorkFailed(
-                    f"the response_url refused the reply: {response.status_code} {response.body}"
-                )
+        conversation, member or not; it expires after 30 minutes), else chat.postEphemeral."""
+        if target.response_url and self._respond(target.response_url, text, blocks):
             return
         self.client.chat_postEphemeral(
             channel=target.channel, user=target.user, text=text, blocks=_blocks(blocks)
         )
+
+    def _respond(self, url: str, text: str, blocks: Sequence[Mapping[str, Any]]) -> bool:
+        """Post to a response_url; False (logged) when it refused or could not be reached."""
+        webhook = WebhookClient(
+            url,
+            timeout=TIMEOUT_S,
+            retry_handlers=[ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler()],
+        )
+        try:
+            response = webhook.send(text=text, blocks=_blocks(blocks), response_type="ephemeral")
+        except (SlackClientError, OSError) as exc:
+            log.warning("response_url unreachable (%s); using chat.postEphemeral", exc)
+            return False
+        if response.status_code != 200:
+            log.warning(
+                "response_url answered %s %s; using chat.postEphemeral",
+                response.status_code,
+                response.body,
+            )
+            return False
+        return True
 
     def _upload(self, reply: ReplyLike, channel: str) -> None:
         uploads = [

@@ -282,3 +282,12 @@ def test_a_chart_upload_carries_the_reply_blocks_as_its_comment() -> None:
         "8 points on 1 line · failed builds are marked · the chart is attached"
     )
     assert upload_comment(Reply("just text", ())) == "just text"
+
+
+def test_a_dead_response_url_falls_back_to_chat_post_ephemeral(slack: FakeSlack) -> None:
+    poster = SlackPoster(web_client(_config(slack), BOT_TOKEN))
+    with FakeSlack().start() as gone:
+        dead = gone.response_url()
+    poster.ephemeral(Target("C0PERF", "U0BOB", response_url=dead), "psst")
+    [post] = slack.wait_for("chat.postEphemeral")
+    assert (post.params["user"], post.params["text"]) == ("U0BOB", "psst")
