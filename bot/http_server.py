@@ -21,6 +21,7 @@ WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 SLACK_EVENTS_PATH = "/slack/events"
 THREADS = 8
+STOP_GRACE_S = 10  # how long a stop waits for requests in flight
 
 
 def text_app(status: str, body: str) -> WSGIApp:
@@ -94,9 +95,12 @@ class HttpServer:
         if self._server is None or self._thread is None:
             return
         server = self._server
-        # Close the sockets from the server's own loop thread; the loop ends when none is left.
+        # From the server's own loop thread: stop accepting; let the requests being handled
+        # finish (the loop keeps writing their responses); then close every connection, which
+        # ends the loop.
+        server.trigger.pull_trigger(lambda: wasyncore.dispatcher.close(server))
+        server.task_dispatcher.shutdown(cancel_pending=False, timeout=STOP_GRACE_S)
         server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
         self._thread.join()
-        server.task_dispatcher.shutdown()
         self._server = None
         log.info("HTTP server stopped")
