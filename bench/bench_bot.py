@@ -229,8 +229,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(bot['alone'])} one at a time; {args.builds}-build series, PNG {size / 1024:.0f} KiB"
     )
     print(
-        f"serve RSS after {len(bot['acks']) + len(bot['alone']) + 1} charts: {rss:.0f} MiB "
-        "(the process and its command workers)"
+        f"serve RSS after {len(bot['acks']) + len(bot['alone']) + 1} charts: {rss[0]:.0f} MiB; "
+        "its children (command workers, multiprocessing's resource tracker): "
+        + ", ".join(f"{r:.0f}" for r in rss[1:])
+        + " MiB"
     )
     report("ack latency, 20 in flight", bot["acks"], bare)
     report("chart in channel, one at a time", bot["alone"], alone)
