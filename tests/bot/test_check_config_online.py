@@ -85,3 +85,13 @@ def test_a_missing_secret_is_named_before_any_request(
     assert code == 2
     assert "SLACK_APP_TOKEN" in capsys.readouterr().err
     assert slack.calls == []
+
+
+def test_without_a_slack_section_slack_is_not_checked(
+    slack: FakeSlack, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "perfdash.toml"
+    path.write_text(f'[storage]\nurl = "sqlite:///{tmp_path}/p.db"\n')
+    assert main(["--config", str(path), "check-config", "--online"]) == 0
+    assert "Slack: not checked (the config has no [slack] section)" in capsys.readouterr().out
+    assert slack.calls == []
