@@ -20,6 +20,7 @@ one at a time, no HTTP and no Slack).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -45,7 +46,7 @@ from storage.records import Build, Direction, Result, Sample
 from tests.fakes.slack import (
     BOT_TOKEN,
     SIGNING_SECRET,
-    FakeSlack,
+    WAIT_S,
     signed_headers,
     slash_command,
 )
@@ -76,20 +77,67 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def fire(url: str, bodies: Iterable[bytes]) -> list[tuple[float, float, int]]:
-    """POST the bodies signed, IN_FLIGHT at a time: (sent at, ack seconds, status) for each."""
+    """POST the bodies signed, IN_FLIGHT at a time: (wall time sent, ack seconds, status)."""
 
     def one(body: bytes) -> tuple[float, float, int]:
-        started = time.perf_counter()
+        sent, started = time.time(), time.perf_counter()
         response = requests.post(url, data=body, headers=signed_headers(body), timeout=30)
-        return started, time.perf_counter() - started, response.status_code
+        return sent, time.perf_counter() - started, response.status_code
 
     with ThreadPoolExecutor(max_workers=IN_FLIGHT) as pool:
         return list(pool.map(one, bodies))
 
 
-def command_body(slack: FakeSlack, text: str, channel: str, user: str) -> bytes:
+def command_body(slack: RemoteSlack, text: str, channel: str, user: str) -> bytes:
     payload = slash_command(text, channel=channel, user=user, response_url=slack.response_url())
     return urlencode(payload).encode()
+
+
+class RemoteSlack:
+    """The fake Slack (tests/fakes/slack.py) in its own process, so the uploads it receives do
+    not compete with the load generator here for the GIL; it reports each call on stdout."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.fakes.slack"],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.proc.stdout is not None
+        self.api_url = self.proc.stdout.readline().split(" = ")[1].strip()
+        self._response_url = self.proc.stdout.readline().split(" = ")[1].strip()
+        self.completed: dict[str, float] = {}  # channel -> wall time the chart was in it
+        self.upload_sizes: list[int] = []
+        self._cond = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def response_url(self) -> str:
+        return self._response_url
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            method, rest = line.split(" ", 1)
+            params_text, _, at = rest.rpartition(" at ")
+            params = json.loads(params_text)
+            with self._cond:
+                if method == "files.completeUploadExternal":
+                    self.completed[params["channel_id"]] = float(at)
+                elif method == "upload":
+                    self.upload_sizes.append(int(params["size"]))
+                self._cond.notify_all()
+
+    def wait_uploads(self, count: int) -> dict[str, float]:
+        with self._cond:
+            if not self._cond.wait_for(lambda: len(self.completed) >= count, WAIT_S):
+                raise SystemExit(f"only {len(self.completed)} of {count} charts arrived")
+            return dict(self.completed)
+
+    def close(self) -> None:
+        self.proc.terminate()
+        self.proc.wait()
 
 
 def rss_mib(pid: int) -> list[float]:
@@ -128,17 +176,16 @@ def server(argv: list[str], env: dict[str, str]) -> Iterator[tuple[str, int]]:
         proc.wait()
 
 
-def bench_bot(slack: FakeSlack, url: str, text: str, rounds: int) -> dict[str, list[float]]:
+def bench_bot(slack: RemoteSlack, url: str, text: str, rounds: int) -> dict[str, list[float]]:
     fire(url, [command_body(slack, text, "CWARM", "UWARM")])
-    slack.wait_for("files.completeUploadExternal", 1)
+    slack.wait_uploads(1)
     acks: list[float] = []
     charts: list[float] = []
     for r in range(rounds):
         channels = [f"CR{r}N{i}" for i in range(IN_FLIGHT)]
         bodies = [command_body(slack, text, c, f"UR{r}N{i}") for i, c in enumerate(channels)]
         sent = fire(url, bodies)
-        done = slack.wait_for("files.completeUploadExternal", 1 + (r + 1) * IN_FLIGHT)
-        arrived = {str(c.params.get("channel_id")): c.at for c in done}
+        arrived = slack.wait_uploads(1 + (r + 1) * IN_FLIGHT)
         for channel, (started, ack_s, status) in zip(channels, sent, strict=True):
             if status != 200:
                 raise SystemExit(f"the bot answered HTTP {status}")
@@ -147,8 +194,8 @@ def bench_bot(slack: FakeSlack, url: str, text: str, rounds: int) -> dict[str, l
     alone = []
     for i in range(rounds * 2):
         [(started, _, _)] = fire(url, [command_body(slack, text, f"CSEQ{i}", f"USEQ{i}")])
-        done = slack.wait_for("files.completeUploadExternal", 1 + rounds * IN_FLIGHT + i + 1)
-        alone.append(done[-1].at - started)
+        arrived = slack.wait_uploads(1 + rounds * IN_FLIGHT + i + 1)
+        alone.append(arrived[f"CSEQ{i}"] - started)
     return {"acks": acks, "charts": charts, "alone": alone}
 
 
@@ -191,7 +238,7 @@ def report(name: str, values: list[float], base: list[float]) -> None:
     )
 
 
-def write_config(tmp: Path, slack: FakeSlack) -> Path:
+def write_config(tmp: Path, slack: RemoteSlack) -> Path:
     path = tmp / "perfdash.toml"
     path.write_text(
         f'[storage]\nurl = "sqlite:///{tmp / "bench.db"}"\n'
@@ -199,6 +246,26 @@ def write_config(tmp: Path, slack: FakeSlack) -> Path:
         '[[labs]]\nname = "lab1"\nurl = "http://jenkins.invalid/"\n'
     )
     return path
+
+
+def measure(
+    slack: RemoteSlack, text: str, builds: int, rounds: int
+) -> tuple[dict[str, list[float]], list[float], list[float], list[float]]:
+    """The bot's figures, the bare ack baseline, the router-alone baseline, serve's RSS."""
+    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
+    with tempfile.TemporaryDirectory() as tmp:
+        config_path = write_config(Path(tmp), slack)
+        repo = Repository.open(f"sqlite:///{Path(tmp) / 'bench.db'}")
+        repo.upgrade()
+        seed(repo, builds, random.Random(7))
+        repo.close()
+        with server(["-m", "bot", "--config", str(config_path), "serve"], env) as (url, pid):
+            bot = bench_bot(slack, url, text, rounds)
+            rss = rss_mib(pid)
+        with server([__file__, "--serve-bare", "0"], {}) as (url, _):
+            bare = bench_bare_ack(url, rounds)
+        alone = bench_router_alone(config_path, text, rounds * 2)
+    return bot, bare, alone, rss
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -210,20 +277,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve_bare is not None:
         serve_bare(args.serve_bare)
     text = f"trend {JOB} {METRIC} last={args.builds}"
-    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
-    with tempfile.TemporaryDirectory() as tmp, FakeSlack().start() as slack:
-        config_path = write_config(Path(tmp), slack)
-        repo = Repository.open(f"sqlite:///{Path(tmp) / 'bench.db'}")
-        repo.upgrade()
-        seed(repo, args.builds, random.Random(7))
-        repo.close()
-        with server(["-m", "bot", "--config", str(config_path), "serve"], env) as (url, pid):
-            bot = bench_bot(slack, url, text, args.rounds)
-            rss = rss_mib(pid)
-        with server([__file__, "--serve-bare", "0"], {}) as (url, _):
-            bare = bench_bare_ack(url, args.rounds)
-        alone = bench_router_alone(config_path, text, args.rounds * 2)
-        size = max(len(u.data) for u in slack.uploads.values())
+    slack = RemoteSlack()
+    try:
+        bot, bare, alone, rss = measure(slack, text, args.builds, args.rounds)
+    finally:
+        slack.close()
+    size = max(slack.upload_sizes)
     print(
         f"{len(bot['acks'])} signed `/perf {text}` commands, {IN_FLIGHT} in flight; then "
         f"{len(bot['alone'])} one at a time; {args.builds}-build series, PNG {size / 1024:.0f} KiB"

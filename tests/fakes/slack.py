@@ -390,11 +390,12 @@ def _print_call(call: Call) -> None:
             "error",
         )
     }
-    print(f"{call.method} {json.dumps(shown)}", flush=True)
+    print(f"{call.method} {json.dumps(shown)} at {time.time():.6f}", flush=True)
 
 
 def main() -> None:
-    """Run the fake alone (for trying `perfdash serve` by hand): print its URL and every call."""
+    """Run the fake alone (for trying `perfdash serve` by hand, and for bench/bench_bot.py): print
+    its URLs, then one line per call: method, its main parameters as JSON, the wall-clock time."""
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
