@@ -16,6 +16,7 @@ import hmac
 import itertools
 import json
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -374,6 +375,9 @@ def socket_envelope(payload: dict[str, str], envelope_id: str = "env-1") -> dict
     }
 
 
+_PRINT_LOCK = threading.Lock()
+
+
 def _print_call(call: Call) -> None:
     shown = {
         k: v
@@ -390,7 +394,10 @@ def _print_call(call: Call) -> None:
             "error",
         )
     }
-    print(f"{call.method} {json.dumps(shown)} at {time.time():.6f}", flush=True)
+    line = f"{call.method} {json.dumps(shown)} at {time.time():.6f}\n"
+    with _PRINT_LOCK:  # handler threads print concurrently; keep each line whole
+        sys.stdout.write(line)
+        sys.stdout.flush()
 
 
 def main() -> None:
