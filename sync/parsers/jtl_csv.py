@@ -3,7 +3,7 @@
 One row per request: `timeStamp` (epoch ms or a formatted date), `elapsed` (ms), `label`,
 `success`, ... Quoted fields may span lines (the csv module handles them). Rows stream through
 `LoadStats`, so a 1 GB file parses in bounded memory. Transaction Controller parent rows
-(`Number of samples in transaction : ...`) get their own label but stay out of the all-labels totals.
+(`Number of samples in transaction : ...`) get their own label but stay out of the overall totals.
 """
 
 from __future__ import annotations
@@ -24,8 +24,14 @@ log = logging.getLogger(__name__)
 # Positions in JMeter's default column order, for files written without a header.
 HEADERLESS = {"timestamp": 0, "elapsed": 1, "label": 2, "success": 7, "responsemessage": 4}
 HEADERLESS_ROW = re.compile(r"\d{10,13},\d+,")
-DATE_FORMATS = ("%Y-%m-%d %H:%M:%S.%f", "%Y/%m/%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S",
-                "%Y/%m/%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S")
+DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y/%m/%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S",
+)
 TRANSACTION = "Number of samples in transaction"
 
 
@@ -48,7 +54,8 @@ def columns(first: list[str]) -> tuple[dict[str, int], bool]:
         return names, True
     if len(first) >= 8 and HEADERLESS_ROW.match(",".join(first[:2]) + ","):
         return dict(HEADERLESS), False
-    raise ParseError("has neither a JMeter CSV header (timeStamp,elapsed,label,...) nor a data row", 1)
+    message = "has neither a JMeter CSV header (timeStamp,elapsed,label,...) nor a data row"
+    raise ParseError(message, 1)
 
 
 def read(stream: BinaryIO) -> Iterator[Sample]:
@@ -71,8 +78,9 @@ def read(stream: BinaryIO) -> Iterator[Sample]:
         try:
             elapsed = float(row[at_elapsed])
         except ValueError:
-            raise ParseError(f"elapsed {row[at_elapsed][:30]!r} is not a number",
-                             rows.line_num) from None
+            raise ParseError(
+                f"elapsed {row[at_elapsed][:30]!r} is not a number", rows.line_num
+            ) from None
         start = None
         if at_ts >= 0 and dated:
             start = epoch_ms(row[at_ts])

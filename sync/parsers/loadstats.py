@@ -79,8 +79,9 @@ class LoadStats:
         self.labels: dict[str, LabelStats] = {}
         self.overall = LabelStats()
 
-    def add(self, label: str, elapsed: float, ok: bool, start: float | None,
-            *, overall: bool = True) -> None:
+    def add(
+        self, label: str, elapsed: float, ok: bool, start: float | None, *, overall: bool = True
+    ) -> None:
         """One request; `overall=False` keeps it out of the all-labels totals (transactions)."""
         stats = self.labels.get(label)
         if stats is None:
