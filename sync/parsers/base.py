@@ -1,0 +1,168 @@
+"""The one small interface every report format implements, and the helpers they share.
+
+A format is a `Format` value: a name, a one-line description, `sniff(head)` (does the first part of
+a file look like this format?) and `parse(stream)` (a generator of `Sample` values, reading the
+binary stream as it goes). `Format.parse` turns every failure of the reader into a `ParseError`, so
+callers only ever handle one exception type.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import logging
+import math
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO, TextIO
+
+from storage.records import Direction, Sample
+from sync.parsers.units import direction_for
+
+log = logging.getLogger(__name__)
+
+JSON_LIMIT = 256 * 1024 * 1024  # a whole-document JSON report larger than this is refused
+
+
+class ParseError(Exception):
+    """A report that cannot be read; the message is one sentence, `line` is 1-based when known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+    def __str__(self) -> str:
+        return self.message if self.line is None else f"line {self.line}: {self.message}"
+
+
+# What a reader may raise on malformed input; `Format.parse` turns these into ParseError.
+READER_ERRORS: tuple[type[Exception], ...] = (
+    ValueError,  # includes json.JSONDecodeError and UnicodeDecodeError
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    OverflowError,
+    RecursionError,
+    csv.Error,
+    ET.ParseError,
+)
+
+Reader = Callable[[BinaryIO], Iterator[Sample]]
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """A report format: detection by content and a streaming reader."""
+
+    name: str
+    description: str
+    sniffer: Callable[[bytes], bool]
+    reader: Reader
+    extensions: tuple[str, ...] = ()  # file-name hints, used only to break ties
+
+    def sniff(self, head: bytes) -> bool:
+        """True when the first bytes of a file look like this format (never raises)."""
+        try:
+            return bool(self.sniffer(head))
+        except READER_ERRORS:
+            return False
+
+    def parse(self, stream: BinaryIO) -> Iterator[Sample]:
+        """The samples of a report, read as the stream goes; raises only ParseError."""
+        try:
+            yield from self.reader(stream)
+        except ParseError:
+            raise
+        except UnicodeDecodeError as exc:
+            raise ParseError(f"is not UTF-8 text (byte {exc.start} of a chunk)") from exc
+        except csv.Error as exc:
+            raise ParseError(f"is not valid {self.name} CSV: {exc}") from exc
+        except ET.ParseError as exc:
+            line = exc.position[0] if exc.position else None
+            raise ParseError(f"is not well-formed XML: {exc.msg}", line) from exc
+        except json.JSONDecodeError as exc:
+            raise ParseError(f"is not valid JSON: {exc.msg}", exc.lineno) from exc
+        except READER_ERRORS as exc:
+            kind = type(exc).__name__
+            raise ParseError(f"is not a valid {self.name} report ({kind}: {exc})") from exc
+
+
+# ---- reading helpers -----------------------------------------------------------------------
+
+
+def text(stream: BinaryIO) -> TextIO:
+    """The stream as UTF-8 text (BOM skipped), newlines kept for the csv module."""
+    return io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
+
+
+def head_text(head: bytes) -> str:
+    """The first bytes as text for sniffing; a multi-byte character cut at the end is dropped."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")
+    return decoder.decode(head, final=False)
+
+
+def load_json(stream: BinaryIO) -> Any:
+    """A whole JSON document (reports of this kind are small); refuses one over JSON_LIMIT."""
+    data = stream.read(JSON_LIMIT + 1)
+    if len(data) > JSON_LIMIT:
+        raise ParseError(f"is larger than {JSON_LIMIT // 2**20} MiB, too big for a JSON report")
+    if not data.strip():
+        raise ParseError("is empty")
+    return json.loads(data.decode("utf-8-sig"))
+
+
+def json_head(head: bytes) -> str:
+    """The head as text without leading whitespace, for JSON sniffers ('' when not text)."""
+    try:
+        return head_text(head).lstrip()
+    except UnicodeDecodeError:
+        return ""
+
+
+def number(value: Any, what: str = "value", line: int | None = None) -> float:
+    """A finite float from a JSON number or a numeric string, else a ParseError naming `what`."""
+    if isinstance(value, bool) or value is None:
+        raise ParseError(f"{what} is {value!r}, not a number", line)
+    try:
+        result = float(value.strip() if isinstance(value, str) else value)
+    except (TypeError, ValueError):
+        raise ParseError(f"{what} is {str(value)[:40]!r}, not a number", line) from None
+    if not math.isfinite(result):
+        raise ParseError(f"{what} is {value!r}, not a finite number", line)
+    return result
+
+
+def mapping(value: Any, what: str) -> dict[str, Any]:
+    """`value` when it is a JSON object, else a ParseError naming `what`."""
+    if not isinstance(value, dict):
+        raise ParseError(f"{what} is not a JSON object")
+    return value
+
+
+def items(value: Any, what: str) -> list[Any]:
+    """`value` when it is a JSON array, else a ParseError naming `what`."""
+    if not isinstance(value, list):
+        raise ParseError(f"{what} is not a JSON array")
+    return value
+
+
+def sample(
+    metric: str,
+    value: float,
+    unit: str = "",
+    tags: dict[str, str] | None = None,
+    direction: Direction | None = None,
+) -> Sample:
+    """A Sample whose direction is inferred from its metric and unit unless given."""
+    return Sample(
+        metric=metric,
+        value=value,
+        unit=unit,
+        direction=direction or direction_for(metric, unit),
+        tags=tags or {},
+    )

@@ -1,0 +1,170 @@
+"""Unit names and scales, and which way is better for a metric.
+
+Parsers name units from one small vocabulary (`ms`, `s`, `ns`, `req/s`, `IOPS`, `KiB/s`, `%`, ...)
+and convert times to one scale per kind of quantity (request and I/O latency in ms, durations of
+tests, commands and runs in s, micro-benchmark iterations in ns). A metric's direction comes from
+its last `:`-separated part and its unit: throughput, IOPS and bandwidth are higher-is-better,
+everything else (latency, duration, error rate, failures) lower-is-better.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from storage.records import Direction
+
+log = logging.getLogger(__name__)
+
+# Spellings seen in reports -> (canonical unit, factor to multiply the value by).
+TIME_TO_SECONDS: dict[str, float] = {
+    "ns": 1e-9,
+    "nsec": 1e-9,
+    "nanoseconds": 1e-9,
+    "us": 1e-6,
+    "usec": 1e-6,
+    "µs": 1e-6,
+    "μs": 1e-6,
+    "microseconds": 1e-6,
+    "ms": 1e-3,
+    "msec": 1e-3,
+    "milliseconds": 1e-3,
+    "s": 1.0,
+    "sec": 1.0,
+    "secs": 1.0,
+    "second": 1.0,
+    "seconds": 1.0,
+    "m": 60.0,
+    "min": 60.0,
+    "minutes": 60.0,
+    "h": 3600.0,
+    "hr": 3600.0,
+    "hours": 3600.0,
+}
+TIME_SCALE: dict[str, float] = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+
+# Synonyms of units that are not times.
+SYNONYMS: dict[str, str] = {
+    "iops": "IOPS",
+    "ops/sec": "ops/s",
+    "requests/sec": "req/s",
+    "reqs/s": "req/s",
+    "req/sec": "req/s",
+    "rps": "req/s",
+    "hits/s": "req/s",
+    "percent": "%",
+    "pct": "%",
+    "bytes": "B",
+    "byte": "B",
+    "kb/s": "KiB/s",
+    "kib/s": "KiB/s",
+    "mb/s": "MiB/s",
+    "mib/s": "MiB/s",
+    "transactions/sec": "tps",
+    "queries/sec": "qps",
+    "mbytes/sec": "MiB/s",
+    "mb/sec": "MiB/s",
+    "kb/sec": "KiB/s",
+}
+
+# Byte sizes as wrk and fio print them (binary multiples).
+BYTE_SCALE: dict[str, float] = {
+    "b": 1.0,
+    "kb": 1024.0,
+    "kib": 1024.0,
+    "k": 1024.0,
+    "mb": 1024.0**2,
+    "mib": 1024.0**2,
+    "m": 1024.0**2,
+    "gb": 1024.0**3,
+    "gib": 1024.0**3,
+    "g": 1024.0**3,
+    "tb": 1024.0**4,
+}
+
+HIGHER_PARTS = frozenset(
+    {
+        "throughput",
+        "iops",
+        "bandwidth",
+        "bw",
+        "rps",
+        "tps",
+        "qps",
+        "ops",
+        "requests_per_sec",
+        "transfer",
+        "events_per_sec",
+        "speed",
+        "hits",
+        "succ",
+        "success",
+        "passed",
+        "items_per_second",
+        "bytes_per_second",
+        "ops_per_sec",
+    }
+)
+HIGHER_UNITS = frozenset(
+    {
+        "IOPS",
+        "req/s",
+        "ops/s",
+        "tps",
+        "qps",
+        "KiB/s",
+        "MiB/s",
+        "GiB/s",
+        "B/s",
+        "events/s",
+    }
+)
+
+
+def convert_time(value: float, unit: str, to: str) -> float:
+    """`value` in `unit` (any spelling in TIME_TO_SECONDS) expressed in `to` (ns, us, ms or s)."""
+    factor = TIME_TO_SECONDS.get(unit.strip().lower()) or TIME_TO_SECONDS[unit.strip()]
+    return value * factor / TIME_SCALE[to]
+
+
+def is_time(unit: str) -> bool:
+    return unit.strip().lower() in TIME_TO_SECONDS or unit.strip() in TIME_TO_SECONDS
+
+
+def canonical(value: float, unit: str) -> tuple[float, str]:
+    """A user-given unit named from the vocabulary: times keep their scale, synonyms are renamed."""
+    clean = unit.strip()
+    low = clean.lower()
+    if low in TIME_TO_SECONDS:
+        name = next((k for k, v in TIME_SCALE.items() if v == TIME_TO_SECONDS[low]), "")
+        if name:
+            return value, name
+        return convert_time(value, low, "s"), "s"
+    return value, SYNONYMS.get(low, clean)
+
+
+def bytes_from(text: str) -> float:
+    """`12.5MB`, `512KB`, `3.2k` as bytes (binary multiples, as wrk and fio print them)."""
+    body = text.strip()
+    digits = body.rstrip("BbKkMmGgTtIi")
+    suffix = body[len(digits) :].lower() or "b"
+    return float(digits) * BYTE_SCALE[suffix]
+
+
+def direction_for(metric: str, unit: str = "") -> Direction:
+    """Higher-is-better for throughput, IOPS and bandwidth; lower-is-better for everything else."""
+    if unit in HIGHER_UNITS:
+        return Direction.HIGHER
+    parts = [p.strip().lower() for p in metric.replace("/", ":").split(":")]
+    if any(p in HIGHER_PARTS for p in parts):
+        return Direction.HIGHER
+    return Direction.LOWER
+
+
+def parse_direction(text: str, metric: str, unit: str) -> Direction:
+    """An explicit direction (`lower`, `higher`, `lower_is_better`, ...) or the inferred one."""
+    word = text.strip().lower()
+    if word.startswith("higher") or word in {"up", "max", "bigger"}:
+        return Direction.HIGHER
+    if word.startswith("lower") or word in {"down", "min", "smaller"}:
+        return Direction.LOWER
+    return direction_for(metric, unit)

@@ -1,0 +1,89 @@
+"""PKB JSON lines, generic CSV and generic JSON: values checked by hand against the files."""
+
+from __future__ import annotations
+
+import pytest
+
+from storage.records import Direction
+from sync.parsers import ParseError, detect_format, parse
+from tests.sync.parsers.helpers import SAMPLE_DIR, find, one, read_sample
+
+
+def test_pkb_lines_become_samples_with_config_tags_only() -> None:
+    samples = read_sample("handmade/pkb_fio.json")
+    assert detect_format((SAMPLE_DIR / "handmade/pkb_fio.json").read_bytes()) == "pkb"
+    assert len(samples) == 4
+    bw = samples[0]
+    assert bw.metric == "sequential_write:write:bandwidth"
+    assert (bw.value, bw.unit, bw.direction) == (68796.0, "KiB/s", Direction.HIGHER)
+    # run_number, stddev, version are not configuration: they are left out
+    assert dict(bw.tags) == {
+        "blocksize": "512k",
+        "fio_job": "sequential_write",
+        "iodepth": "1",
+        "machine_type": "n1-standard-1",
+        "zone": "us-central1-f",
+        "benchmark": "fio",
+    }
+    lat = samples[1]
+    assert (lat.value, lat.unit, lat.direction) == (pytest.approx(14.83446), "ms", Direction.LOWER)
+    assert samples[3].unit == "s"
+
+
+def test_pkb_bad_line_names_the_line() -> None:
+    good = (SAMPLE_DIR / "handmade/pkb_fio.json").read_bytes()
+    with pytest.raises(ParseError) as info:
+        parse(good + b'{"metric": "x", "value": "fast", "labels": ""}\n', "pkb")
+    assert info.value.line == 6
+    assert "not a number" in str(info.value)
+
+
+def test_generic_csv() -> None:
+    samples = read_sample("handmade/generic.csv")
+    iops = find(samples, "read:iops", blocksize="4k", iodepth="32")
+    assert [s.value for s in iops] == [15234.5, 15102.0]
+    assert iops[0].unit == "IOPS" and iops[0].direction is Direction.HIGHER
+    bw = one(samples, "read:bandwidth", {"blocksize": "128k"})  # empty cell: no iodepth tag
+    assert bw.value == 412.25
+    assert one(samples, "latency:p99", {"blocksize": "4k", "iodepth": "32"}).direction is (
+        Direction.LOWER
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (b"metric,value\nx,1\ny\n", 3),
+        (b"metric,value\nx,abc\n", 2),
+        (b"name,value\nx,1\n", 1),
+        (b"metric,value\n,1\n", 2),
+    ],
+)
+def test_generic_csv_bad_rows(data: bytes, line: int) -> None:
+    with pytest.raises(ParseError) as info:
+        parse(data, "csv")
+    assert info.value.line == line
+
+
+def test_generic_json() -> None:
+    samples = read_sample("handmade/generic.json")
+    p99 = find(samples, "latency:p99", endpoint="/login")
+    assert [s.value for s in p99] == [12.5, 13.5]
+    rps = one(samples, "throughput", {"endpoint": "/login", "threads": "8"})
+    assert (rps.value, rps.unit, rps.direction) == (950.0, "req/s", Direction.HIGHER)
+    assert one(samples, "cache_misses").direction is Direction.LOWER
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"metrics": [{"value": 1}]}',
+        b'{"metrics": {}}',
+        b'{"metrics": [{"name": "a", "value": null}]}',
+        b'{"metrics": [{"name": "a", "value": 1, "tags": []}]}',
+        b'{"metrics": [{"name": "a"',
+    ],
+)
+def test_generic_json_bad(data: bytes) -> None:
+    with pytest.raises(ParseError):
+        parse(data, "json")
