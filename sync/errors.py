@@ -7,7 +7,9 @@ so the service can decide what to retry, what to skip and what to tell the user.
 
 from __future__ import annotations
 
+import difflib
 import logging
+from collections.abc import Sequence
 
 log = logging.getLogger(__name__)
 
@@ -57,3 +59,15 @@ class Truncated(JenkinsError):
     """The server closed the connection before the whole body arrived."""
 
     kind = "truncated"
+
+
+class UnknownSelection(ValueError):
+    """A `--lab` or `--job` (or `/perf sync LAB`) that names nothing in the config."""
+
+    def __init__(self, what: str, name: str, known: Sequence[str]) -> None:
+        close = difflib.get_close_matches(name, known, n=3)
+        if close:
+            hint = "; did you mean " + " or ".join(close) + "?"
+        else:
+            hint = "; known: " + ", ".join(known) if known else "; none is configured"
+        super().__init__(f"no {what} named {name!r} in the config{hint}")

@@ -134,6 +134,8 @@ class JenkinsClient:
         session.mount("https://", adapter)
         session.hooks["response"].append(self._remember_status)
         self._local = threading.local()
+        self._count_lock = threading.Lock()
+        self.requests = 0  # answers received (retries inside the adapter are not counted)
 
     # ---- what the sync asks --------------------------------------------------------------
 
@@ -191,6 +193,8 @@ class JenkinsClient:
 
     def _remember_status(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         self._local.status = response.status_code
+        with self._count_lock:
+            self.requests += 1
 
     def _call(self, what: str, fn: Callable[..., T], *args: Any) -> T:
         self._local.status = None
