@@ -82,7 +82,7 @@ def read_build(
                 continue
             samples.extend(_tagged(found, spec))
     for skip in skipped:
-        log.warning("build %s of %s: skipped %s: %s", build.number, job, skip.report, skip.reason)
+        log.info("build %s of %s: skipped %s: %s", build.number, job, skip.report, skip.reason)
     return BuildReports(build, tuple(samples), tuple(skipped))
 
 

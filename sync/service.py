@@ -233,7 +233,7 @@ class SyncService:
         requests: int,
     ) -> JobReport:
         """Keep what was stored before the failure, so the next pass resumes after it."""
-        log.warning("sync of %s in lab %s failed: %s", spec.name, spec.lab, error)
+        log.info("sync of %s in lab %s failed: %s", spec.name, spec.lab, error)
         if plan is not None and (outcome.new or outcome.updated):
             stored = set(outcome.new) | set(outcome.updated)
             mark = max(plan.mark, *stored)

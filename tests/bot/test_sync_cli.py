@@ -1,0 +1,157 @@
+"""`perfdash sync`: the summary, --json, exit codes and one-sentence errors, end to end."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.syncing import build_ranges
+from storage import Repository
+from tests.fakes.jenkins import FakeJenkins, add_perf_builds, perf_build
+
+JOB = "perf/fio-nightly"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeJenkins]:
+    with FakeJenkins() as server:
+        add_perf_builds(server, JOB, range(1, 6))
+        broken = perf_build(6, 5)
+        broken.artifacts["results/broken.json"] = b"not a report"
+        server.add_build(JOB, broken)
+        server.add_build(JOB, perf_build(7, 5, result=None))
+        yield server
+
+
+def write_config(tmp_path: Path, url: str, *, down_lab: bool = False) -> str:
+    text = f"""
+[storage]
+url = "sqlite:///{tmp_path / "perfdash.db"}"
+[[labs]]
+name = "lab1"
+url = "{url}"
+user = "perfdash"
+token_env = "LAB1_JENKINS_TOKEN"
+timeout_s = 2.0
+[[jobs]]
+lab = "lab1"
+name = "{JOB}"
+[[jobs.reports]]
+artifact = "results/*.json"
+"""
+    if down_lab:
+        text += """
+[[labs]]
+name = "lab2"
+url = "http://127.0.0.1:9/"
+timeout_s = 1.0
+[[jobs]]
+lab = "lab2"
+name = "perf/other"
+"""
+    path = tmp_path / "perfdash.toml"
+    path.write_text(text)
+    return str(path)
+
+
+def sync(config: str, *args: str) -> int:
+    return main(["--config", config, "sync", *args])
+
+
+def test_summary_reads_well_and_a_second_pass_has_nothing_new(
+    fake: FakeJenkins,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("LAB1_JENKINS_TOKEN", "s3cret")
+    config = write_config(tmp_path, fake.url)
+    assert sync(config) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"lab1 {JOB}: 6 new builds (1-6), 30 points; 1 still running (7)"
+    assert out[1].startswith("  skipped build 6 results/broken.json: results/broken.json ")
+    assert out[2].startswith("synced 1 job of 1 lab in ")
+    assert out[2].endswith(": 6 new builds, 30 points, 1 skipped report")
+    assert sync(config) == 0
+    assert capsys.readouterr().out.splitlines()[0] == f"lab1 {JOB}: 1 still running (7)"
+
+
+def test_json_output_and_exit_1_when_one_lab_fails(
+    fake: FakeJenkins,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("LAB1_JENKINS_TOKEN", "s3cret")
+    config = write_config(tmp_path, fake.url, down_lab=True)
+    assert sync(config, "--json") == 1
+    captured = capsys.readouterr()
+    good, down = json.loads(captured.out)
+    assert good["ok"] and good["new_builds"] == [1, 2, 3, 4, 5, 6] and good["running"] == [7]
+    assert good["skipped"][0]["build"] == 6
+    assert not down["ok"] and "cannot be reached" in down["error"]
+    assert captured.err.splitlines()[-1] == "perfdash: 1 of 2 jobs failed to sync"
+    repo = Repository.open(f"sqlite:///{tmp_path / 'perfdash.db'}")
+    with repo.connection():
+        assert repo.sync_state("lab2", "perf/other").last_error == down["error"]
+        assert len(repo.builds("lab1", JOB)) == 6
+
+
+def test_wrong_token_is_one_sentence_with_the_lab_and_variable(
+    fake: FakeJenkins,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("LAB1_JENKINS_TOKEN", "wrong")
+    assert sync(write_config(tmp_path, fake.url)) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        f"lab1 {JOB}: FAILED: lab 'lab1' refused user 'perfdash' (HTTP 401); check the API "
+        "token in the environment variable LAB1_JENKINS_TOKEN"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (
+            ["--lab", "lab3"],
+            "s3cret",
+            "perfdash: no lab named 'lab3' in the config; did you mean lab1?",
+        ),
+        (
+            ["--job", "perf/fio"],
+            "s3cret",
+            f"perfdash: no job named 'perf/fio' in the config; did you mean {JOB}?",
+        ),
+        (
+            [],
+            "",
+            "perfdash: lab 'lab1' needs its Jenkins API token in the environment variable "
+            "LAB1_JENKINS_TOKEN",
+        ),
+    ],
+)
+def test_bad_usage_exits_2_with_one_sentence_and_stores_nothing(
+    fake: FakeJenkins,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    env: str,
+    message: str,
+) -> None:
+    monkeypatch.setenv("LAB1_JENKINS_TOKEN", env)
+    assert sync(write_config(tmp_path, fake.url), *args) == 2
+    assert capsys.readouterr().err.strip() == message
+    assert fake.requests == []
+
+
+def test_build_ranges() -> None:
+    assert build_ranges([9, 1, 2, 3, 7, 10]) == "1-3, 7, 9-10"
+    assert build_ranges([]) == ""
