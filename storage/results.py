@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import statistics
@@ -50,6 +51,12 @@ def from_epoch(seconds: float | None) -> datetime | None:
 
 def tags_json(tags: Any) -> str:
     return json.dumps({str(k): str(v) for k, v in dict(tags).items()}, sort_keys=True)
+
+
+@functools.lru_cache(maxsize=8192)
+def _tags_text(items: tuple[tuple[Any, Any], ...]) -> str:
+    """tags_json, remembered: a sync stores the same few tag sets in every build."""
+    return tags_json(dict(items))
 
 
 def _series_record(
@@ -159,7 +166,7 @@ class ResultsStore:
         """
         grouped: dict[SeriesIdentity, list[Sample]] = defaultdict(list)
         for sample in samples:
-            grouped[(sample.metric, tags_json(sample.tags))].append(sample)
+            grouped[(sample.metric, _tags_text(tuple(sample.tags.items())))].append(sample)
         cacheable = not self.db.in_transaction()
         with self.db.atomic():
             job_id = self._job_id(build.lab, build.job, cacheable)
