@@ -48,6 +48,7 @@ BUILD_TREE = (
     f"changeSet[{_COMMIT_FIELDS}],changeSets[{_COMMIT_FIELDS}],"
     "artifacts[relativePath]"
 )
+MAX_TIMESTAMP_MS = 253_402_300_799_000  # 9999-12-31: beyond it, datetime cannot hold the time
 RETRY_STATUSES = (500, 502, 503, 504)
 TRUNCATION_ERRORS = (
     urllib3.exceptions.ProtocolError,
@@ -151,7 +152,11 @@ class JenkinsClient:
         data = self._call(what, self._server.get_info, job_path(job), query)
         if not isinstance(data, dict) or not isinstance(data.get("allBuilds"), list):
             raise NotFound(f"{job!r} on {self.url} is not a job with builds (a folder?)")
-        return [parse_build(item) for item in data["allBuilds"] if isinstance(item, dict)]
+        return [
+            parse_build(item)
+            for item in data["allBuilds"]
+            if isinstance(item, dict) and isinstance(item.get("number"), int)
+        ]
 
     def build(self, job: str, number: int) -> BuildInfo | None:
         """One build's details; None when the build does not exist (deleted)."""
@@ -262,7 +267,7 @@ def parse_build(data: Mapping[str, Any]) -> BuildInfo:
     timestamp = data.get("timestamp")
     started = (
         datetime.fromtimestamp(timestamp / 1000, tz=UTC)
-        if isinstance(timestamp, int | float) and timestamp > 0
+        if isinstance(timestamp, int | float) and 0 < timestamp < MAX_TIMESTAMP_MS
         else None
     )
     duration = data.get("duration")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.subcommands.sync import ProgressLine
 from bot.syncing import build_ranges
 from storage import Repository
+from sync.records import Progress
 from tests.fakes.jenkins import FakeJenkins, add_perf_builds, perf_build
 
 JOB = "perf/fio-nightly"
@@ -155,3 +158,19 @@ def test_bad_usage_exits_2_with_one_sentence_and_stores_nothing(
 def test_build_ranges() -> None:
     assert build_ranges([9, 1, 2, 3, 7, 10]) == "1-3, 7, 9-10"
     assert build_ranges([]) == ""
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_line_on_a_terminal() -> None:
+    stream = Terminal()
+    line = ProgressLine(stream)
+    for done in range(1, 301):
+        line(Progress("lab1", JOB, done, 300))
+    line.clear()
+    shown = stream.getvalue().split("\r\033[K")
+    assert shown[1] == f"lab1 {JOB}: 3/300 builds" and shown[-2] == f"lab1 {JOB}: 300/300 builds"
+    assert len(shown) == 102 and shown[-1] == ""  # one update per percent, then cleared

@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 import socket
 from collections.abc import Iterator
+from dataclasses import replace
 
 import jenkins
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from storage.records import Commit, Result
 from sync.errors import AuthFailed, NotFound, ServerError, Truncated, Unreachable
 from sync.jenkins import JenkinsClient, parse_build
+from sync.records import LabSpec
+from sync.service import check_lab
 from tests.conftest import SAMPLES
 from tests.fakes.jenkins import FakeBuild, FakeJenkins, apply_tree, parse_tree
 
@@ -194,3 +199,45 @@ def test_tree_ranges_follow_jenkins() -> None:
     assert len(apply_tree(data, parse_tree("all[n]{,3}"))["all"]) == 3
     assert len(apply_tree(data, parse_tree("all[n]{8,}"))["all"]) == 2
     assert apply_tree(data, parse_tree("all[n]{5}"))["all"] == [{"n": 5}]
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+FIELDS = st.sampled_from(
+    [
+        "result",
+        "building",
+        "timestamp",
+        "duration",
+        "url",
+        "actions",
+        "changeSet",
+        "changeSets",
+        "artifacts",
+    ]
+)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])  # a loaded CI machine, not the test
+@given(st.integers(min_value=1, max_value=10**9), st.dictionaries(FIELDS, JSON))
+def test_any_build_json_with_a_number_parses(number: int, fields: dict[str, object]) -> None:
+    info = parse_build({"number": number, **fields})
+    assert info.number == number and isinstance(info.result, Result)
+    assert all(isinstance(c, Commit) for c in info.commits)
+
+
+@pytest.mark.parametrize("timestamp", [10**30, -5, float("inf"), "1700000000000", None])
+def test_odd_timestamps_give_no_start_time(timestamp: object) -> None:
+    assert parse_build({"number": 1, "timestamp": timestamp}).started is None
+
+
+def test_check_lab_names_the_lab_and_variable(fake: FakeJenkins) -> None:
+    good = LabSpec("lab1", fake.url, "perfdash", "s3cret", "LAB1_JENKINS_TOKEN", timeout_s=2.0)
+    assert check_lab(good) == f"lab 'lab1': {fake.url} answers, signed in as perfdash"
+    with pytest.raises(AuthFailed, match="environment variable LAB1_JENKINS_TOKEN"):
+        check_lab(replace(good, token="bad"))
