@@ -92,12 +92,12 @@ def run_sync(
     """One pass, as `perfdash sync`, the scheduler and `/perf sync` run it.
 
     Unknown names raise `sync.errors.UnknownSelection`, a selected lab without its token a
-    ConfigError; a lab's own failures are in the report, never raised.
+    ConfigError; a lab's own failures are in the report, never raised. Call it inside
+    `repo.connection()` (peewee opens one connection per thread; the caller owns it).
     """
     service = sync_service(config, env, repo, progress=progress)
     require_tokens(config, env, {spec.lab for spec in service.select(lab, job)})
-    with repo.connection():
-        return service.run(lab=lab, job=job, full=full)
+    return service.run(lab=lab, job=job, full=full)
 
 
 # ---- the summary -------------------------------------------------------------------------

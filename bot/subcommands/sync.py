@@ -59,9 +59,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     repo = ctx.repository()
     display = ProgressLine(ctx.stderr) if ctx.stderr.isatty() and not args.json else None
     try:
-        report = run_sync(
-            config, ctx.env, repo, lab=args.lab, job=args.job, full=args.full, progress=display
-        )
+        with repo.connection():
+            report = run_sync(
+                config, ctx.env, repo, lab=args.lab, job=args.job, full=args.full, progress=display
+            )
     finally:
         if display is not None:
             display.clear()

@@ -208,7 +208,10 @@ class FakeJenkins:
             data["builtOn"] = ""
         return data
 
-    def job_json(self, job: str) -> dict[str, Any]:
+    def job_json(
+        self, job: str, span: tuple[int | None, int | None] | None = None
+    ) -> dict[str, Any]:
+        """A job's JSON; `allBuilds` only holds the `span` slice (Jenkins reads no more)."""
         builds = self.jobs[job]
         numbers = sorted(builds, reverse=True)
         refs = [
@@ -230,7 +233,10 @@ class FakeJenkins:
             "fullName": job,
             "url": f"{self.url}{_job_url(job)}",
             "builds": refs[:100],
-            "allBuilds": [self.build_json(job, builds[n]) for n in numbers],
+            "allBuilds": [
+                self.build_json(job, builds[n])
+                for n in (numbers[(span[0] or 0) : span[1]] if span else numbers)
+            ],
             "firstBuild": ref(numbers[-1] if numbers else None),
             "lastBuild": ref(numbers[0] if numbers else None),
             "lastCompletedBuild": ref(done[0] if done else None),
@@ -416,10 +422,15 @@ class _Handler(BaseHTTPRequestHandler):
         raise KeyError(path)
 
     def _job(self, job: str, query: dict[str, str]) -> None:
-        data = self.fake.job_json(job)
         if "tree" not in query:
+            data = self.fake.job_json(job, (0, 0))
             del data["allBuilds"]  # only a tree= query names allBuilds; builds stay capped
-        self._json(data, query)
+            return self._json(data, query)
+        tree = parse_tree(query["tree"])
+        sub, span = tree.get("allBuilds", (None, (0, 0)))
+        if "allBuilds" in tree:
+            tree["allBuilds"] = (sub, None)  # sliced once, here
+        self._send_json(apply_tree(self.fake.job_json(job, span), tree))
 
     def _build(self, job: str, number: int, rest: str, query: dict[str, str]) -> None:
         fake = self.fake
@@ -439,6 +450,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _json(self, data: Any, query: dict[str, str]) -> None:
         if "tree" in query:
             data = apply_tree(data, parse_tree(query["tree"]))
+        self._send_json(data)
+
+    def _send_json(self, data: Any) -> None:
         self._send(200, json.dumps(data).encode(), "application/json;charset=utf-8")
 
     def _send(self, status: int, body: bytes, content_type: str) -> None:
