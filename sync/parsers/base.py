@@ -166,3 +166,14 @@ def sample(
         direction=direction or direction_for(metric, unit),
         tags=tags or {},
     )
+
+
+def xml_events(stream: BinaryIO, chunk: int = 1 << 16) -> Iterator[tuple[str, ET.Element]]:
+    """start/end events of an XML document, read in chunks (the caller clears what it is done
+    with, so memory stays bounded)."""
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
+    while data := stream.read(chunk):
+        parser.feed(data)
+        yield from parser.read_events()  # type: ignore[misc]
+    parser.close()
+    yield from parser.read_events()  # type: ignore[misc]

@@ -13,30 +13,19 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from storage.records import Sample
-from sync.parsers.base import Format, ParseError, head_text
+from sync.parsers.base import Format, ParseError, head_text, xml_events
 from sync.parsers.loadstats import LoadStats
 
 log = logging.getLogger(__name__)
 
 SAMPLE_TAGS = frozenset({"httpSample", "sample"})
-CHUNK = 1 << 16
-
-
-def events(stream: BinaryIO) -> Iterator[tuple[str, ET.Element]]:
-    """start/end events of the document, fed in chunks."""
-    parser = ET.XMLPullParser(events=("start", "end"))
-    while chunk := stream.read(CHUNK):
-        parser.feed(chunk)
-        yield from parser.read_events()  # type: ignore[misc]
-    parser.close()
-    yield from parser.read_events()  # type: ignore[misc]
 
 
 def read(stream: BinaryIO) -> Iterator[Sample]:
     stats = LoadStats()
     depth = 0
     root: ET.Element | None = None
-    for event, element in events(stream):
+    for event, element in xml_events(stream):
         if event == "start":
             depth += 1
             if depth == 1:
