@@ -2,8 +2,8 @@
 
 Yields latency:mean, latency:max (ms; wrk prints us, ms, s or m), the `--latency`
 percentiles (latency:median, p75, p90, p99), count (requests), error_rate (% of requests with a
-socket error or a non-2xx/3xx status), throughput (req/s) and transfer (MiB/s). Tags: `endpoint` (the URL),
-`threads` and `connections`.
+socket error or a non-2xx/3xx status), throughput (req/s) and transfer (MiB/s). Tags: `endpoint`
+(the URL), `threads` and `connections`.
 """
 
 from __future__ import annotations
