@@ -74,8 +74,15 @@ def newest_mtime(paths: Sequence[Path]) -> datetime | None:
     return datetime.fromtimestamp(max(times), UTC) if times else None
 
 
-def ingest(repo: Repository, lab: str, job: str, number: int, paths: Sequence[Path],
-           fmt: str = "auto", started: datetime | None = None) -> IngestReport:
+def ingest(
+    repo: Repository,
+    lab: str,
+    job: str,
+    number: int,
+    paths: Sequence[Path],
+    fmt: str = "auto",
+    started: datetime | None = None,
+) -> IngestReport:
     """Parse every file and store the samples of those that parsed as build `number`."""
     outcomes: list[FileOutcome] = []
     samples: list[Sample] = []
@@ -85,8 +92,12 @@ def ingest(repo: Repository, lab: str, job: str, number: int, paths: Sequence[Pa
         samples.extend(found)
     if not samples:
         return IngestReport(tuple(outcomes), None)
-    build = Build(lab=lab, job=job, number=number, started=started or newest_mtime(
-        [Path(o.path) for o in outcomes if o.ok]))
+    build = Build(
+        lab=lab,
+        job=job,
+        number=number,
+        started=started or newest_mtime([Path(o.path) for o in outcomes if o.ok]),
+    )
     with repo.connection():
         saved = repo.save_build(build, samples)
     return IngestReport(tuple(outcomes), saved)
