@@ -100,6 +100,20 @@ def text(stream: BinaryIO) -> TextIO:
     return io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
 
 
+def give_up_after(
+    lines: Iterator[str], limit: int, what: str, found: Callable[[], bool]
+) -> Iterator[str]:
+    """The lines, until `limit` characters have passed without `found()` turning true: a huge
+    file of something else fails in well under a second instead of being read to its end."""
+    seen = 0
+    for line in lines:
+        if seen <= limit:
+            seen += len(line)
+            if seen > limit and not found():
+                raise ParseError(f"has no {what} in its first {limit // 1024} KiB")
+        yield line
+
+
 def head_text(head: bytes) -> str:
     """The first bytes as text for sniffing; a multi-byte character cut at the end is dropped."""
     decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")

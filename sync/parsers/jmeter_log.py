@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from storage.records import Direction, Sample
-from sync.parsers.base import Format, head_text, sample, text
+from sync.parsers.base import Format, give_up_after, head_text, sample, text
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,7 @@ LINE = re.compile(
     r"(?P<time>[\d:.,]+)s?\s+=\s+(?P<rate>[\d.,]+)/s\s+Avg:\s+(?P<avg>-?\d+)\s+"
     r"Min:\s+(?P<min>-?\d+)\s+Max:\s+(?P<max>-?\d+)\s+Err:\s+(?P<err>\d+)\s+\((?P<pct>[\d.,]+)%\)"
 )
+SCAN_LIMIT = 16 << 20  # the first summary comes 30 s into a run; a long log may precede it
 
 
 @dataclass(slots=True)
@@ -83,7 +84,9 @@ def totals(match: re.Match[str]) -> Totals:
 def read(stream: BinaryIO) -> Iterator[Sample]:
     cumulative: dict[str, Totals] = {}
     intervals: dict[str, Totals] = {}
-    for line in text(stream):
+    for line in give_up_after(
+        text(stream), SCAN_LIMIT, "Summariser line", lambda: bool(cumulative or intervals)
+    ):
         match = LINE.search(line)
         if match is None:
             continue

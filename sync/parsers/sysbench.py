@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from storage.records import Direction, Sample
-from sync.parsers.base import Format, ParseError, head_text, sample, text
+from sync.parsers.base import Format, ParseError, give_up_after, head_text, sample, text
 from sync.parsers.units import convert_time
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,7 @@ VALUES: dict[str, tuple[re.Pattern[str], str, Direction]] = {
     ),
     "bandwidth": (re.compile(r"transferred \(([\d.]+) MiB/sec\)"), "MiB/s", Direction.HIGHER),
 }
+SCAN_LIMIT = 1 << 20
 LATENCY_HEADER = re.compile(r"^Latency \(ms\):")
 LATENCY = re.compile(r"^\s*(min|avg|max|(\d+)(?:th|st|nd|rd) percentile):\s*([\d.]+)")
 OLD_LATENCY = re.compile(r"^\s*(min|avg|max|approx\.\s+(\d+) percentile):\s*([\d.]+)(ms|s|us)")
@@ -61,7 +62,13 @@ def latency_sample(kind: str, pct: str | None, value: float, tags: dict[str, str
 def runs(stream: BinaryIO) -> Iterator[list[str]]:
     """The lines of each run, split at the `sysbench N.N` banners."""
     current: list[str] = []
-    for line in text(stream):
+    banner = False
+
+    def seen() -> bool:
+        return banner
+
+    for line in give_up_after(text(stream), SCAN_LIMIT, "sysbench banner", seen):
+        banner = banner or bool(BANNER.search(line))
         if BANNER.search(line) and current:
             yield current
             current = []

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from storage.records import Direction, Sample
-from sync.parsers.base import Format, ParseError, head_text, sample, text
+from sync.parsers.base import Format, ParseError, give_up_after, head_text, sample, text
 from sync.parsers.units import bytes_from, convert_time
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "rps": re.compile(r"^Requests/sec:\s+([\d.]+)"),
     "transfer": re.compile(r"^Transfer/sec:\s+([\d.]+\s*[KMGT]?i?B)"),
 }
+SCAN_LIMIT = 1 << 20  # wrk prints a few hundred bytes
 PERCENTILE_NAMES = {"50": "median", "75": "p75", "90": "p90", "99": "p99"}
 
 
@@ -41,7 +42,10 @@ def ms(value: str, unit: str) -> float:
 def matches(stream: BinaryIO) -> dict[str, list[tuple[str, ...]]]:
     """For each pattern, the groups of every line it matched."""
     found: dict[str, list[tuple[str, ...]]] = {name: [] for name in PATTERNS}
-    for line in text(stream):
+    lines = give_up_after(
+        text(stream), SCAN_LIMIT, "wrk output", lambda: bool(found["running"] or found["requests"])
+    )
+    for line in lines:
         for name, pattern in PATTERNS.items():
             match = pattern.search(line)
             if match:
