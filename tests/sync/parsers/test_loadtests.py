@@ -144,8 +144,8 @@ def test_jmeter_log_with_two_summarisers() -> None:
 
 def test_jmeter_log_interval_lines_only_are_summed() -> None:
     log = (
-        b"summary +    100 in 00:00:10 =   10.0/s Avg:   200 Min:    50 Max:   400 Err:     1 (1.00%)\n"
-        b"summary +    300 in 00:00:20 =   15.0/s Avg:   100 Min:    40 Max:   500 Err:     3 (1.00%)\n"
+        b"summary +  100 in 00:00:10 = 10.0/s Avg: 200 Min: 50 Max: 400 Err: 1 (1.00%)\n"
+        b"summary +  300 in 00:00:20 = 15.0/s Avg: 100 Min: 40 Max: 500 Err: 3 (1.00%)\n"
     )
     samples = parse(log)
     assert one(samples, "count").value == 400
