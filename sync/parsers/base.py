@@ -14,6 +14,7 @@ import io
 import json
 import logging
 import math
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ class ParseError(Exception):
 READER_ERRORS: tuple[type[Exception], ...] = (
     ValueError,  # includes json.JSONDecodeError and UnicodeDecodeError
     KeyError,
+    LookupError,  # an XML declaration naming an unknown encoding
     IndexError,
     TypeError,
     AttributeError,
@@ -81,10 +83,11 @@ class Format:
         except UnicodeDecodeError as exc:
             raise ParseError(f"is not UTF-8 text (byte {exc.start} of a chunk)") from exc
         except csv.Error as exc:
-            raise ParseError(f"is not valid {self.name} CSV: {exc}") from exc
+            raise ParseError(f"is not valid CSV ({exc})") from exc
         except ET.ParseError as exc:
             line = exc.position[0] if exc.position else None
-            raise ParseError(f"is not well-formed XML: {exc.msg}", line) from exc
+            reason = re.sub(r": line \d+, column \d+$", "", str(exc))
+            raise ParseError(f"is not well-formed XML: {reason}", line) from exc
         except json.JSONDecodeError as exc:
             raise ParseError(f"is not valid JSON: {exc.msg}", exc.lineno) from exc
         except READER_ERRORS as exc:

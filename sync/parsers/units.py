@@ -115,7 +115,7 @@ def convert_time(value: float, unit: str, to: str) -> float:
     multiplier, power = time_unit(unit)
     shift = power - TIME_SCALE[to]
     scaled = value * multiplier
-    return scaled * 10**shift if shift >= 0 else scaled / 10 ** (-shift)
+    return float(scaled * 10**shift if shift >= 0 else scaled / 10 ** (-shift))
 
 
 def is_time(unit: str) -> bool:
