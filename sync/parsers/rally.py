@@ -15,8 +15,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-import numpy as np
-
 from storage.records import Direction, Sample
 from sync.parsers.base import (
     Format,
@@ -34,12 +32,20 @@ log = logging.getLogger(__name__)
 STATS = {"mean": None, "median": 50.0, "p90": 90.0, "p95": 95.0, "max": 100.0}
 
 
+def percentile(ordered: list[float], pct: float) -> float:
+    """Linear interpolation between closest ranks, as Rally (and numpy's default) computes it."""
+    position = (len(ordered) - 1) * pct / 100.0
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
 def duration_samples(values: list[float], tags: dict[str, str]) -> Iterator[Sample]:
     if not values:
         return
-    array = np.asarray(values, dtype=float)
+    ordered = sorted(values)
     for name, pct in STATS.items():
-        value = float(array.mean() if pct is None else np.percentile(array, pct))
+        value = sum(ordered) / len(ordered) if pct is None else percentile(ordered, pct)
         yield sample(f"duration:{name}", value, "s", tags, Direction.LOWER)
 
 
