@@ -132,9 +132,8 @@ def main() -> int:
         path = Path(tmp) / f"results.jtl{'' if args.jtl == 'csv' else '.xml'}"
         began = time.perf_counter()
         size = generate(path, args.size_mb * 2**20, args.jtl)
-        print(
-            f"generated {size / 2**20:.0f} MiB {args.jtl} JTL in {time.perf_counter() - began:.1f} s"
-        )
+        took = time.perf_counter() - began
+        print(f"generated {size / 2**20:.0f} MiB {args.jtl} JTL in {took:.1f} s")
         modes = ["python", "imports", "baseline", "perfdash"]
         if args.jtl == "xml":
             modes.remove("baseline")
