@@ -38,6 +38,13 @@ HEADER = (
 )
 
 
+def quoted(cell: str) -> str:
+    """A CSV cell as JMeter writes it: quoted only when it holds a comma, quote or newline."""
+    if any(c in cell for c in ',"\n'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
 def csv_block(rng: random.Random) -> bytes:
     """BLOCK_ROWS rows of a plausible JTL: lognormal times, 1% failures, quoted labels."""
     rows = []
@@ -48,9 +55,9 @@ def csv_block(rng: random.Random) -> bytes:
         ok = rng.random() > 0.01
         code, message = ("200", "OK") if ok else ("500", "Internal Server Error")
         rows.append(
-            f'{start + i * 5},{elapsed},"{label}",{code},{message},Thread Group 1-{i % 50 + 1},'
+            f"{start + i * 5},{elapsed},{quoted(label)},{code},{message},Thread Group 1-{i % 50 + 1},"
             f"text,{'true' if ok else 'false'},,{rng.randint(200, 20000)},{rng.randint(100, 400)},"
-            f"50,50,https://shop.example{label.split(',')[0].replace(' ', '%20')},"
+            f"50,50,https://shop.example/{label.split(',')[0].replace(' ', '%20')},"
             f"{max(0, elapsed - rng.randint(0, 20))},0,{rng.randint(0, 5)}\n"
         )
     return "".join(rows).encode()

@@ -117,6 +117,30 @@ def give_up_after(
         yield line
 
 
+RECORD_LIMIT = 1 << 20  # a quoted CSV field longer than this is an error, not a reason to read on
+
+
+def split_csv(line: str, lines: Iterator[str], number: int) -> tuple[list[str], int]:
+    """One CSV record starting with `line` (the caller splits quote-free lines itself, which is
+    much faster than the csv module): its cells, and how many more lines it took."""
+    parts = join_quoted(line, lines, number)
+    return next(csv.reader(["".join(parts)])), len(parts) - 1
+
+
+def join_quoted(line: str, lines: Iterator[str], number: int) -> list[str]:
+    """`line` and the lines after it until the quotes balance (a quoted field may span lines);
+    `number` is the record's first line, for the error when a quote never closes."""
+    parts, quotes, size = [line], line.count('"'), len(line)
+    while quotes % 2:
+        more = next(lines, None)
+        if more is None or size > RECORD_LIMIT:
+            raise ParseError("has a quoted field that never ends", number)
+        parts.append(more)
+        quotes += more.count('"')
+        size += len(more)
+    return parts
+
+
 def head_text(head: bytes) -> str:
     """The first bytes as text for sniffing; a multi-byte character cut at the end is dropped."""
     decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")

@@ -14,10 +14,10 @@ import logging
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from storage.records import Sample
-from sync.parsers.base import Format, ParseError, head_text, text
+from sync.parsers.base import Format, ParseError, head_text, join_quoted, split_csv, text
 from sync.parsers.loadstats import LabelStats, LoadStats
 
 log = logging.getLogger(__name__)
@@ -62,13 +62,18 @@ def elapsed_number(value: str, line: int) -> float:
 
 
 def read(stream: BinaryIO) -> Iterator[Sample]:
-    rows = csv.reader(text(stream))
-    first = next(rows, None)
+    lines = iter(text(stream))
+    first = next(lines, None)
     if first is None:
         raise ParseError("is empty")
-    names, has_header = columns(first)
+    parts = join_quoted(first, lines, 1)
+    record = "".join(parts)
+    names, has_header = columns(next(csv.reader([record])))
     stats = LoadStats()
-    dated = accumulate(rows if has_header else _prepend(first, rows), rows, names, stats)
+    if has_header:
+        dated = accumulate(lines, names, stats, len(parts))
+    else:  # the first record is data: count it again, from its first line
+        dated = accumulate(_prepend(record, lines), names, stats, len(parts) - 1)
     if not dated:
         log.info("JTL timestamps are not dates JMeter writes; throughput left out")
         for label in stats.all_stats():
@@ -76,26 +81,33 @@ def read(stream: BinaryIO) -> Iterator[Sample]:
     yield from stats.samples()
 
 
-def accumulate(
-    rows: Iterator[list[str]], reader: Any, names: dict[str, int], stats: LoadStats
-) -> bool:
-    """Every row into `stats` (`reader` knows the line); False when a date could not be read."""
+def accumulate(lines: Iterator[str], names: dict[str, int], stats: LoadStats, number: int) -> bool:
+    """Every record into `stats` (`number`: lines read so far); False when a date was unreadable.
+
+    This loop runs once per request, so it is flat and splits quote-free lines itself.
+    """
     at_ts, at_elapsed, at_label = names.get("timestamp", -1), names["elapsed"], names["label"]
     at_ok, at_msg = names.get("success", -1), names.get("responsemessage", -1)
     width = max(at_ts, at_elapsed, at_label, at_ok, at_msg) + 1
     numbers: dict[str, float] = {}
     dated = at_ts >= 0
-    for row in rows:
+    for line in lines:
+        number += 1
+        if '"' in line:
+            row, extra = split_csv(line, lines, number)
+            line_at, number = number, number + extra
+        else:
+            row, line_at = line.rstrip("\r\n").split(","), number
         if len(row) < width:
             if not any(cell.strip() for cell in row):
                 continue
-            raise ParseError(f"has {len(row)} columns, fewer than the header's", reader.line_num)
+            raise ParseError(f"has {len(row)} columns, fewer than the header's", line_at)
         raw = row[at_elapsed]
         elapsed = numbers.get(raw)
         if elapsed is None:
             if len(numbers) > CACHE_LIMIT:
                 numbers.clear()
-            elapsed = numbers[raw] = elapsed_number(raw, reader.line_num)
+            elapsed = numbers[raw] = elapsed_number(raw, line_at)
         group = stats.parents if at_msg >= 0 and row[at_msg].startswith(TRANSACTION) else (
             stats.labels)  # fmt: skip
         label = group.get(row[at_label])
@@ -119,7 +131,7 @@ def accumulate(
     return dated or at_ts < 0
 
 
-def _prepend(first: list[str], rest: Iterator[list[str]]) -> Iterator[list[str]]:
+def _prepend(first: str, rest: Iterator[str]) -> Iterator[str]:
     yield first
     yield from rest
 

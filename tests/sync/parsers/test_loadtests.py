@@ -249,3 +249,24 @@ def test_k6_handle_summary() -> None:
     assert one(samples, "count").value == 3000
     assert one(samples, "error_rate").value == pytest.approx(0.5)
     assert one(samples, "checkout_time:p95").unit == ""  # a custom trend not marked as time
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        # a quoted label over two lines before the bad row: line numbers count physical lines
+        (
+            b'timeStamp,elapsed,label\n1393227741256,5,"a\nb"\n1393227741257,7,c\n1393227741258,x,c\n',
+            5,
+        ),
+        (
+            b'1393227741256,5,"a\nb",200,OK,t,text,true,1,2\n1393227741258,x,c,200,OK,t,text,true,1,2\n',
+            3,
+        ),
+        (b'timeStamp,elapsed,label\n1393227741256,5,"never closed\n' + b"1,2,3\n" * 10, 2),
+    ],
+)
+def test_jtl_csv_line_numbers_after_multi_line_fields(data: bytes, line: int) -> None:
+    with pytest.raises(ParseError) as info:
+        parse(data, "jtl-csv")
+    assert info.value.line == line
