@@ -55,7 +55,8 @@ def csv_block(rng: random.Random) -> bytes:
         ok = rng.random() > 0.01
         code, message = ("200", "OK") if ok else ("500", "Internal Server Error")
         rows.append(
-            f"{start + i * 5},{elapsed},{quoted(label)},{code},{message},Thread Group 1-{i % 50 + 1},"
+            f"{start + i * 5},{elapsed},{quoted(label)},{code},{message},"
+            f"Thread Group 1-{i % 50 + 1},"
             f"text,{'true' if ok else 'false'},,{rng.randint(200, 20000)},{rng.randint(100, 400)},"
             f"50,50,https://shop.example/{label.split(',')[0].replace(' ', '%20')},"
             f"{max(0, elapsed - rng.randint(0, 20))},0,{rng.randint(0, 5)}\n"
