@@ -22,7 +22,7 @@ Parser = Format
 FORMATS: dict[str, Format] = {fmt.name: fmt for fmt in ORDER}
 HEAD_BYTES = 64 * 1024
 
-__all__ = ["FORMATS", "HEAD_BYTES", "ParseError", "Parser", "detect_format", "parse"]
+__all__ = ["FORMATS", "HEAD_BYTES", "ParseError", "Parser", "detect_format", "parse", "peek"]
 
 
 def detect_format(head: bytes, name: str = "") -> str:

@@ -14,6 +14,7 @@ import io
 import json
 import logging
 import math
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ class ParseError(Exception):
 READER_ERRORS: tuple[type[Exception], ...] = (
     ValueError,  # includes json.JSONDecodeError and UnicodeDecodeError
     KeyError,
+    LookupError,  # an XML declaration naming an unknown encoding
     IndexError,
     TypeError,
     AttributeError,
@@ -81,10 +83,11 @@ class Format:
         except UnicodeDecodeError as exc:
             raise ParseError(f"is not UTF-8 text (byte {exc.start} of a chunk)") from exc
         except csv.Error as exc:
-            raise ParseError(f"is not valid {self.name} CSV: {exc}") from exc
+            raise ParseError(f"is not valid CSV ({exc})") from exc
         except ET.ParseError as exc:
             line = exc.position[0] if exc.position else None
-            raise ParseError(f"is not well-formed XML: {exc.msg}", line) from exc
+            reason = re.sub(r": line \d+, column \d+$", "", str(exc))
+            raise ParseError(f"is not well-formed XML: {reason}", line) from exc
         except json.JSONDecodeError as exc:
             raise ParseError(f"is not valid JSON: {exc.msg}", exc.lineno) from exc
         except READER_ERRORS as exc:
@@ -98,6 +101,44 @@ class Format:
 def text(stream: BinaryIO) -> TextIO:
     """The stream as UTF-8 text (BOM skipped), newlines kept for the csv module."""
     return io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
+
+
+def give_up_after(
+    lines: Iterator[str], limit: int, what: str, found: Callable[[], bool]
+) -> Iterator[str]:
+    """The lines, until `limit` characters have passed without `found()` turning true: a huge
+    file of something else fails in well under a second instead of being read to its end."""
+    seen = 0
+    for line in lines:
+        if seen <= limit:
+            seen += len(line)
+            if seen > limit and not found():
+                raise ParseError(f"has no {what} in its first {limit // 1024} KiB")
+        yield line
+
+
+RECORD_LIMIT = 1 << 20  # a quoted CSV field longer than this is an error, not a reason to read on
+
+
+def split_csv(line: str, lines: Iterator[str], number: int) -> tuple[list[str], int]:
+    """One CSV record starting with `line` (the caller splits quote-free lines itself, which is
+    much faster than the csv module): its cells, and how many more lines it took."""
+    parts = join_quoted(line, lines, number)
+    return next(csv.reader(["".join(parts)])), len(parts) - 1
+
+
+def join_quoted(line: str, lines: Iterator[str], number: int) -> list[str]:
+    """`line` and the lines after it until the quotes balance (a quoted field may span lines);
+    `number` is the record's first line, for the error when a quote never closes."""
+    parts, quotes, size = [line], line.count('"'), len(line)
+    while quotes % 2:
+        more = next(lines, None)
+        if more is None or size > RECORD_LIMIT:
+            raise ParseError("has a quoted field that never ends", number)
+        parts.append(more)
+        quotes += more.count('"')
+        size += len(more)
+    return parts
 
 
 def head_text(head: bytes) -> str:
@@ -166,3 +207,14 @@ def sample(
         direction=direction or direction_for(metric, unit),
         tags=tags or {},
     )
+
+
+def xml_events(stream: BinaryIO, chunk: int = 1 << 16) -> Iterator[tuple[str, ET.Element]]:
+    """start/end events of an XML document, read in chunks (the caller clears what it is done
+    with, so memory stays bounded)."""
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
+    while data := stream.read(chunk):
+        parser.feed(data)
+        yield from parser.read_events()  # type: ignore[misc]
+    parser.close()
+    yield from parser.read_events()  # type: ignore[misc]

@@ -9,6 +9,7 @@ several times is a set of repeats.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -17,6 +18,8 @@ from sync.parsers.base import Format, ParseError, json_head, load_json, mapping,
 from sync.parsers.units import canonical, parse_direction
 
 log = logging.getLogger(__name__)
+
+ARRAY = re.compile(r'"metrics"\s*:\s*\[')
 
 
 def to_sample(entry: Any, index: int) -> Sample:
@@ -45,7 +48,7 @@ def read(stream: BinaryIO) -> Iterator[Sample]:
 
 def sniff(head: bytes) -> bool:
     start = json_head(head)
-    return start.startswith("{") and '"metrics"' in start[:4096] and '"name"' in start
+    return start.startswith("{") and bool(ARRAY.search(start[:4096])) and '"name"' in start
 
 
 FORMAT = Format(

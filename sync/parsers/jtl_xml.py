@@ -1,16 +1,16 @@
 """JMeter JTL results saved as XML (`<testResults>` of `<httpSample>` / `<sample>` elements).
 
 Attributes: `t` elapsed ms, `ts` start epoch ms, `s` success, `lb` label. Only top-level samples
-count: nested samples are sub-results of their parent, as in JMeter's own reports. The XML is read
-incrementally and each sample is dropped once counted, so memory stays bounded.
+count: nested samples are sub-results of their parent, as in JMeter's own reports. The document is
+read in chunks by expat's callbacks (no element tree is built), so memory stays bounded.
 """
 
 from __future__ import annotations
 
 import logging
-import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import BinaryIO
+from xml.parsers import expat
 
 from storage.records import Sample
 from sync.parsers.base import Format, ParseError, head_text
@@ -22,44 +22,45 @@ SAMPLE_TAGS = frozenset({"httpSample", "sample"})
 CHUNK = 1 << 16
 
 
-def events(stream: BinaryIO) -> Iterator[tuple[str, ET.Element]]:
-    """start/end events of the document, fed in chunks."""
-    parser = ET.XMLPullParser(events=("start", "end"))
-    while chunk := stream.read(CHUNK):
-        parser.feed(chunk)
-        yield from parser.read_events()  # type: ignore[misc]
-    parser.close()
-    yield from parser.read_events()  # type: ignore[misc]
+class Collector:
+    """expat callbacks: top-level samples (depth 2) go into the statistics."""
+
+    def __init__(self) -> None:
+        self.stats = LoadStats()
+        self.depth = 0
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        self.depth += 1
+        if self.depth == 1 and tag != "testResults":
+            raise ParseError(f"has root <{tag}>, not <testResults>", 1)
+        if self.depth == 2 and tag in SAMPLE_TAGS:
+            try:
+                elapsed = float(attrs["t"])
+                start = float(attrs["ts"]) if "ts" in attrs else None
+            except (KeyError, ValueError):
+                raise ParseError(f"has a <{tag}> without a numeric t (elapsed) attribute") from None
+            self.stats.add(attrs.get("lb", ""), elapsed, attrs.get("s", "true") == "true", start)
+
+    def end(self, tag: str) -> None:
+        self.depth -= 1
 
 
 def read(stream: BinaryIO) -> Iterator[Sample]:
-    stats = LoadStats()
-    depth = 0
-    root: ET.Element | None = None
-    for event, element in events(stream):
-        if event == "start":
-            depth += 1
-            if depth == 1:
-                root = element
-                if element.tag != "testResults":
-                    raise ParseError(f"has root <{element.tag}>, not <testResults>", 1)
-            continue
-        depth -= 1
-        if depth == 1 and root is not None:
-            if element.tag in SAMPLE_TAGS:
-                add(stats, element)
-            root.clear()
-    yield from stats.samples()
-
-
-def add(stats: LoadStats, element: ET.Element) -> None:
-    attrs = element.attrib
+    collector = Collector()
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = collector.start
+    parser.EndElementHandler = collector.end
+    parser.buffer_text = True
     try:
-        elapsed = float(attrs["t"])
-        start = float(attrs["ts"]) if "ts" in attrs else None
-    except (KeyError, ValueError):
-        raise ParseError(f"has a <{element.tag}> without a numeric t (elapsed) attribute") from None
-    stats.add(attrs.get("lb", ""), elapsed, attrs.get("s", "true") == "true", start)
+        while chunk := stream.read(CHUNK):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        reason = expat.ErrorString(exc.code) if exc.code else str(exc)
+        raise ParseError(f"is not well-formed XML: {reason}", exc.lineno) from None
+    except ParseError as exc:
+        raise ParseError(exc.message, exc.line or parser.CurrentLineNumber) from None
+    yield from collector.stats.samples()
 
 
 def sniff(head: bytes) -> bool:

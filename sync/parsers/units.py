@@ -15,32 +15,17 @@ from storage.records import Direction
 
 log = logging.getLogger(__name__)
 
-# Spellings seen in reports -> (canonical unit, factor to multiply the value by).
-TIME_TO_SECONDS: dict[str, float] = {
-    "ns": 1e-9,
-    "nsec": 1e-9,
-    "nanoseconds": 1e-9,
-    "us": 1e-6,
-    "usec": 1e-6,
-    "µs": 1e-6,
-    "μs": 1e-6,
-    "microseconds": 1e-6,
-    "ms": 1e-3,
-    "msec": 1e-3,
-    "milliseconds": 1e-3,
-    "s": 1.0,
-    "sec": 1.0,
-    "secs": 1.0,
-    "second": 1.0,
-    "seconds": 1.0,
-    "m": 60.0,
-    "min": 60.0,
-    "minutes": 60.0,
-    "h": 3600.0,
-    "hr": 3600.0,
-    "hours": 3600.0,
-}
-TIME_SCALE: dict[str, float] = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+# Time spellings seen in reports -> (multiplier, power of ten) in seconds; kept apart so that
+# conversions between SI prefixes stay exact (2 us is 2000 ns, not 1999.9999999999998).
+TIME_UNITS: dict[str, tuple[float, int]] = {
+    "ns": (1, -9), "nsec": (1, -9), "nanoseconds": (1, -9),
+    "us": (1, -6), "usec": (1, -6), "µs": (1, -6), "μs": (1, -6), "microseconds": (1, -6),
+    "ms": (1, -3), "msec": (1, -3), "milliseconds": (1, -3),
+    "s": (1, 0), "sec": (1, 0), "secs": (1, 0), "second": (1, 0), "seconds": (1, 0),
+    "m": (60, 0), "min": (60, 0), "minutes": (60, 0),
+    "h": (3600, 0), "hr": (3600, 0), "hours": (3600, 0),
+}  # fmt: skip
+TIME_SCALE: dict[str, int] = {"ns": -9, "us": -6, "ms": -3, "s": 0}
 
 # Synonyms of units that are not times.
 SYNONYMS: dict[str, str] = {
@@ -120,26 +105,31 @@ HIGHER_UNITS = frozenset(
 )
 
 
+def time_unit(unit: str) -> tuple[float, int]:
+    clean = unit.strip()
+    return TIME_UNITS.get(clean.lower()) or TIME_UNITS[clean]
+
+
 def convert_time(value: float, unit: str, to: str) -> float:
-    """`value` in `unit` (any spelling in TIME_TO_SECONDS) expressed in `to` (ns, us, ms or s)."""
-    factor = TIME_TO_SECONDS.get(unit.strip().lower()) or TIME_TO_SECONDS[unit.strip()]
-    return value * factor / TIME_SCALE[to]
+    """`value` in `unit` (any spelling in TIME_UNITS) expressed in `to` (ns, us, ms or s)."""
+    multiplier, power = time_unit(unit)
+    shift = power - TIME_SCALE[to]
+    scaled = value * multiplier
+    return float(scaled * 10**shift if shift >= 0 else scaled / 10 ** (-shift))
 
 
 def is_time(unit: str) -> bool:
-    return unit.strip().lower() in TIME_TO_SECONDS or unit.strip() in TIME_TO_SECONDS
+    return unit.strip().lower() in TIME_UNITS or unit.strip() in TIME_UNITS
 
 
 def canonical(value: float, unit: str) -> tuple[float, str]:
     """A user-given unit named from the vocabulary: times keep their scale, synonyms are renamed."""
     clean = unit.strip()
-    low = clean.lower()
-    if low in TIME_TO_SECONDS:
-        name = next((k for k, v in TIME_SCALE.items() if v == TIME_TO_SECONDS[low]), "")
-        if name:
-            return value, name
-        return convert_time(value, low, "s"), "s"
-    return value, SYNONYMS.get(low, clean)
+    if is_time(clean):
+        multiplier, power = time_unit(clean)
+        name = next((k for k, v in TIME_SCALE.items() if v == power), "s")
+        return convert_time(value, clean, name) if multiplier != 1 else value, name
+    return value, SYNONYMS.get(clean.lower(), clean)
 
 
 def bytes_from(text: str) -> float:
