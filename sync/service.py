@@ -95,6 +95,7 @@ class _Plan:
     running: list[int]
     old_running: set[int]
     gone: set[int] = field(default_factory=set)
+    full: bool = False
 
 
 @dataclass
@@ -234,7 +235,8 @@ class SyncService:
     ) -> JobReport:
         """Keep what was stored before the failure, so the next pass resumes after it."""
         log.info("sync of %s in lab %s failed: %s", spec.name, spec.lab, error)
-        if plan is not None and (outcome.new or outcome.updated):
+        # A failed --full pass keeps the old mark: it only re-read builds synced before.
+        if plan is not None and not plan.full and (outcome.new or outcome.updated):
             stored = set(outcome.new) | set(outcome.updated)
             mark = max(plan.mark, *stored)
             running = {n for n in plan.running if n <= mark}
@@ -276,6 +278,7 @@ class SyncService:
             running=[b.number for b in wanted if b.building],
             old_running=old_running,
             gone=gone,
+            full=full,
         )
 
     def _list_newer(self, client: JenkinsClient, job: str, mark: int) -> list[BuildInfo]:

@@ -231,6 +231,21 @@ def test_full_rereads_everything_and_changes_nothing_right(
     assert fake.count("/artifact/") == 30
 
 
+def test_a_failed_full_pass_keeps_the_mark(fake: FakeJenkins, repo: Repository) -> None:
+    add_perf_builds(fake, JOB, range(1, 31))
+    fake.add_build(JOB, perf_build(31, 5, result=None))
+    sync = service(repo, [lab(fake)], [JobSpec("lab1", JOB, (PKB,))])
+    sync.run()
+    fake.fail("/10/artifact/", status=500, times=-1)
+    failed = sync.run(full=True)
+    assert not failed.jobs[0].ok and failed.jobs[0].updated_builds == tuple(range(1, 10))
+    state = repo.sync_state("lab1", JOB)
+    assert state.last_build == 31 and state.running == (31,) and "HTTP 500" in state.last_error
+    fake.clear_faults()
+    fake.reset_log()
+    assert sync.run().jobs[0].ok and len(fake.requests) == 1
+
+
 def test_selection_by_lab_and_job(fake: FakeJenkins, repo: Repository) -> None:
     add_perf_builds(fake, JOB, range(1, 3))
     add_perf_builds(fake, "other", range(1, 3))
