@@ -33,7 +33,8 @@ from sync import parsers
 from sync.jenkins import parse_build
 from sync.records import JobSpec, LabSpec, ReportSpec
 from sync.service import SyncService
-from tests.fakes.jenkins import FakeJenkins, add_perf_builds
+from tests.fakes.jenkins import FakeJenkins
+from tests.fakes.jenkins_results import add_perf_builds
 
 JOB = "perf/fio-nightly"
 NEW = 10

@@ -14,7 +14,8 @@ from bot.subcommands.sync import ProgressLine
 from bot.syncing import build_ranges
 from storage import Repository
 from sync.records import Progress
-from tests.fakes.jenkins import FakeJenkins, add_perf_builds, perf_build
+from tests.fakes.jenkins import FakeJenkins
+from tests.fakes.jenkins_results import add_perf_builds, perf_build
 
 JOB = "perf/fio-nightly"
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import json
-import random
 import re
 import threading
 import time
@@ -20,6 +19,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from tests.fakes.jenkins_tree import apply_tree, parse_tree
 
 CRUMB = {
     "_class": "hudson.security.csrf.DefaultCrumbIssuer",
@@ -142,37 +143,13 @@ class FakeJenkins:
         }
 
     def build_json(self, job: str, build: FakeBuild) -> dict[str, Any]:
-        url = f"{self.url}{_job_url(job)}{build.number}/"
-        actions: list[dict[str, Any]] = [
-            {
-                "_class": "hudson.model.CauseAction",
-                "causes": [
-                    {"_class": "hudson.model.Cause$UserIdCause", "shortDescription": build.cause}
-                ],
-            },
-            {},
-        ]
-        if build.parameters:
-            actions.insert(
-                0,
-                {
-                    "_class": "hudson.model.ParametersAction",
-                    "parameters": [
-                        {"_class": "hudson.model.StringParameterValue", "name": k, "value": v}
-                        for k, v in build.parameters.items()
-                    ],
-                },
-            )
-        change_set = {
-            "_class": "hudson.plugins.git.GitChangeSetList",
-            "kind": "git",
-            "items": build.commits,
-        }
+        """A build as `get_build_info` (depth 0) returns it."""
+        running = build.result is None
         data: dict[str, Any] = {
             "_class": "org.jenkinsci.plugins.workflow.job.WorkflowRun"
             if build.pipeline
             else "hudson.model.FreeStyleBuild",
-            "actions": actions,
+            "actions": _actions(build),
             "artifacts": [
                 {
                     "displayPath": p.rsplit("/", 1)[-1],
@@ -181,12 +158,12 @@ class FakeJenkins:
                 }
                 for p in sorted(build.artifacts)
             ],
-            "building": build.result is None,
+            "building": running,
             "description": None,
             "displayName": f"#{build.number}",
-            "duration": 0 if build.result is None else build.duration_ms,
+            "duration": 0 if running else build.duration_ms,
             "estimatedDuration": build.duration_ms,
-            "executor": {} if build.result is None else None,
+            "executor": {} if running else None,
             "fullDisplayName": f"{job.replace('/', ' » ')} #{build.number}",
             "id": str(build.number),
             "keepLog": False,
@@ -194,18 +171,10 @@ class FakeJenkins:
             "queueId": 1000 + build.number,
             "result": build.result,
             "timestamp": build.timestamp_ms,
-            "url": url,
+            "url": f"{self.url}{_job_url(job)}{build.number}/",
             "culprits": [],
         }
-        if build.pipeline:
-            data["changeSets"] = [change_set] if build.commits else []
-        else:
-            data["changeSet"] = (
-                change_set
-                if build.commits
-                else {"_class": "hudson.scm.EmptyChangeLogSet", "items": [], "kind": None}
-            )
-            data["builtOn"] = ""
+        data.update(_change_sets(build))
         return data
 
     def job_json(
@@ -269,63 +238,37 @@ def _job_url(job: str) -> str:
     return "".join(f"job/{part}/" for part in job.split("/"))
 
 
-# ---- tree= queries -------------------------------------------------------------------------
-
-Tree = dict[str, tuple["Tree | None", "tuple[int | None, int | None] | None"]]
-
-
-def parse_tree(text: str) -> Tree:
-    """`a,b[c,d]{0,10}` as {a: (None, None), b: ({c:.., d:..}, (0, 10))}."""
-    tree, rest = _parse_fields(text)
-    if rest:
-        raise ValueError(f"unexpected {rest[:10]!r} in tree")
-    return tree
-
-
-def _parse_fields(text: str) -> tuple[Tree, str]:
-    tree: Tree = {}
-    while text:
-        match = re.match(r"[A-Za-z_$][\w$]*", text)
-        if match is None:
-            raise ValueError(f"bad tree at {text[:10]!r}")
-        name, text = match.group(), text[match.end() :]
-        sub: Tree | None = None
-        if text.startswith("["):
-            sub, text = _parse_fields(text[1:])
-            if not text.startswith("]"):
-                raise ValueError("unclosed [")
-            text = text[1:]
-        span = None
-        range_match = re.match(r"\{(\d*)(,?)(\d*)\}", text)
-        if range_match:
-            low, comma, high = range_match.groups()
-            start = int(low) if low else None
-            stop = int(high) if high else (None if comma else (start or 0) + 1)
-            span, text = (start, stop), text[range_match.end() :]
-        tree[name] = (sub, span)
-        if not text.startswith(","):
-            break
-        text = text[1:]
-    return tree, text
+def _actions(build: FakeBuild) -> list[dict[str, Any]]:
+    """Parameters (when any), causes and an empty placeholder, as Jenkins lists them."""
+    actions: list[dict[str, Any]] = [
+        {
+            "_class": "hudson.model.CauseAction",
+            "causes": [
+                {"_class": "hudson.model.Cause$UserIdCause", "shortDescription": build.cause}
+            ],
+        },
+        {},
+    ]
+    if build.parameters:
+        parameters = [
+            {"_class": "hudson.model.StringParameterValue", "name": k, "value": v}
+            for k, v in build.parameters.items()
+        ]
+        actions.insert(0, {"_class": "hudson.model.ParametersAction", "parameters": parameters})
+    return actions
 
 
-def apply_tree(value: Any, tree: Tree) -> Any:
-    """Keep only the fields the tree names, as Jenkins does; absent fields are left out."""
-    if isinstance(value, list):
-        return [apply_tree(item, tree) for item in value]
-    if not isinstance(value, dict):
-        return value
-    out: dict[str, Any] = {}
-    for name, (sub, span) in tree.items():
-        if name not in value:
-            continue
-        item = value[name]
-        if span is not None and isinstance(item, list):
-            item = item[span[0] or 0 : span[1]]
-        out[name] = apply_tree(item, sub) if sub is not None else item
-    if "_class" in value:
-        out["_class"] = value["_class"]
-    return out
+def _change_sets(build: FakeBuild) -> dict[str, Any]:
+    """`changeSets` (a list) on a Pipeline run, `changeSet` (an object) on a freestyle build."""
+    change_set = {
+        "_class": "hudson.plugins.git.GitChangeSetList",
+        "kind": "git",
+        "items": build.commits,
+    }
+    if build.pipeline:
+        return {"changeSets": [change_set] if build.commits else []}
+    empty: dict[str, Any] = {"_class": "hudson.scm.EmptyChangeLogSet", "items": [], "kind": None}
+    return {"changeSet": change_set if build.commits else empty, "builtOn": ""}
 
 
 # ---- the handler ---------------------------------------------------------------------------
@@ -476,56 +419,3 @@ class _Handler(BaseHTTPRequestHandler):
 def _job_name(path: str) -> str:
     """`job/perf/job/fio/` -> `perf/fio` (every second segment, so a job may be named "job")."""
     return "/".join(path.strip("/").split("/")[1::2])
-
-
-# ---- result files ----------------------------------------------------------------------------
-
-
-def pkb_report(values: dict[tuple[str, str], float]) -> bytes:
-    """PerfKitBenchmarker JSON lines: one sample per (metric, blocksize) with its value."""
-    lines = [
-        json.dumps(
-            {
-                "metric": metric,
-                "value": value,
-                "unit": "MB/sec",
-                "timestamp": 1.7e9,
-                "test": "fio",
-                "run_uri": "abc123",
-                "labels": f"|blocksize:{blocksize}|,|iodepth:32|,|run_uri:abc123|",
-            }
-        )
-        for (metric, blocksize), value in values.items()
-    ]
-    return ("\n".join(lines) + "\n").encode()
-
-
-def perf_build(
-    number: int,
-    series: int,
-    *,
-    seed: int = 0,
-    result: str | None = "SUCCESS",
-    path: str = "results/fio.json",
-) -> FakeBuild:
-    """A build whose artifact holds `series` series (metric x blocksize), values seeded."""
-    rng = random.Random(seed * 1_000_003 + number)
-    values = {
-        (f"metric_{i // 5}", f"{4 << (i % 5)}k"): round(100 + rng.gauss(0, 3), 3)
-        for i in range(series)
-    }
-    return FakeBuild(
-        number,
-        result=result,
-        timestamp_ms=1_700_000_000_000 + number * 3_600_000,
-        parameters={"SIZE": "10G"},
-        artifacts={path: pkb_report(values)},
-        console=f"Run {number}\nRequests/sec: {1000 + number}.5\n",
-    )
-
-
-def add_perf_builds(
-    fake: FakeJenkins, job: str, numbers: range, series: int = 5, seed: int = 0
-) -> None:
-    for number in numbers:
-        fake.add_build(job, perf_build(number, series, seed=seed))

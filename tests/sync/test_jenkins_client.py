@@ -18,7 +18,8 @@ from sync.jenkins import JenkinsClient, parse_build
 from sync.records import LabSpec
 from sync.service import check_lab
 from tests.conftest import SAMPLES
-from tests.fakes.jenkins import FakeBuild, FakeJenkins, apply_tree, parse_tree
+from tests.fakes.jenkins import FakeBuild, FakeJenkins
+from tests.fakes.jenkins_tree import apply_tree, parse_tree
 
 # conftest's SAMPLES assumes a checkout next to shared/; a worktree sits one level deeper.
 API = next(

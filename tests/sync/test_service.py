@@ -13,7 +13,8 @@ from storage.records import Result
 from sync.errors import UnknownSelection
 from sync.records import JobSpec, LabSpec, Progress, ReportSpec
 from sync.service import SyncService
-from tests.fakes.jenkins import FakeBuild, FakeJenkins, add_perf_builds, perf_build
+from tests.fakes.jenkins import FakeBuild, FakeJenkins
+from tests.fakes.jenkins_results import add_perf_builds, perf_build
 
 JOB = "perf/fio-nightly"
 PKB = ReportSpec(artifact="results/*.json")
