@@ -78,10 +78,10 @@ def timed(server: Connection, name: str, run: Callable[[], int]) -> Pass:
     )
 
 
-def perfdash_syncer(url: str, db: Path) -> Callable[[], int]:
+def perfdash_syncer(url: str, db: Path, workers: int = 4) -> Callable[[], int]:
     repo = Repository.open(f"sqlite:///{db}")
     repo.upgrade()
-    lab = LabSpec("lab1", url, "perfdash", "s3cret", timeout_s=30.0, workers=4)
+    lab = LabSpec("lab1", url, "perfdash", "s3cret", timeout_s=30.0, workers=workers)
     service = SyncService(repo, [lab], [JobSpec("lab1", JOB, (ReportSpec("results/*.json"),))])
 
     def run() -> int:

@@ -126,7 +126,7 @@ class JenkinsClient:
             status_forcelist=RETRY_STATUSES,
             allowed_methods=frozenset({"GET"}),
             raise_on_status=False,
-            respect_retry_after_header=True,
+            respect_retry_after_header=False,  # a 503's Retry-After may say an hour
         )
         adapter = HTTPAdapter(max_retries=retry, pool_connections=pool, pool_maxsize=pool)
         self._server.crumb = False  # GETs need no crumb; asking costs a request per client

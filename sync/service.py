@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 R = TypeVar("R")
+# Failures that say the whole lab is unusable this pass (bad credentials, no answer).
+LAB_WIDE_KINDS = frozenset(cls.kind for cls in JenkinsError.__subclasses__() if cls.lab_wide)
 ClientFactory = Callable[[LabSpec], JenkinsClient]
 ProgressHook = Callable[[Progress], None]
 
@@ -178,7 +180,7 @@ class SyncService:
                     reports.append(self._failed(spec, lab_error, "lab"))
                     continue
                 report = self._sync_job(client, pool, lab, spec, full)
-                if report.error_kind in ("auth", "unreachable"):
+                if report.error_kind in LAB_WIDE_KINDS:
                     lab_error = report.error
                 reports.append(report)
         return reports
