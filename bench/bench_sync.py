@@ -1,6 +1,7 @@
 """Sync throughput and request counts against a local fake Jenkins: 1,000 builds x 50 series.
 
-Run from the project root:  PYTHONPATH=. python bench/bench_sync.py [--builds N] [--series N]
+Run from the project root:
+    PYTHONPATH=. python bench/bench_sync.py [--builds N] [--series N] [--workers N]
 
 The fake Jenkins (tests/fakes/jenkins.py) runs in a child process, so it does not share the GIL
 with the client. Two syncers read the same job into fresh SQLite files, side by side:
@@ -143,10 +144,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--builds", type=int, default=1000)
     parser.add_argument("--series", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=4, help="perfdash's downloads per lab")
     args = parser.parse_args()
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for name, factory in (("perfdash", perfdash_syncer), ("baseline", baseline_syncer)):
+        syncers = (
+            ("perfdash", partial(perfdash_syncer, workers=args.workers)),
+            ("baseline", baseline_syncer),
+        )
+        for name, factory in syncers:
             ours, theirs = mp.Pipe()
             child = mp.Process(target=serve, args=(theirs, args.builds, args.series))
             child.start()
