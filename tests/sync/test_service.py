@@ -141,6 +141,24 @@ def test_a_lab_failing_midway_leaves_no_half_build_and_catches_up_without_duplic
     assert repo.sync_state("lab1", JOB).last_error == ""
 
 
+def test_a_lab_going_down_midway_skips_its_other_jobs_and_resumes_later(
+    fake: FakeJenkins, repo: Repository
+) -> None:
+    add_perf_builds(fake, JOB, range(1, 13))
+    add_perf_builds(fake, "other", range(1, 4))
+    jobs = [JobSpec("lab1", JOB, (PKB,)), JobSpec("lab1", "other", (PKB,))]
+    sync = service(repo, [lab(fake)], jobs)
+    fake.fail("/job/fio-nightly/6/artifact/", drop=True, times=-1)  # the lab drops off at 6
+    first, other = sync.run().jobs
+    assert "cannot be reached" in first.error and first.new_builds == (1, 2, 3, 4, 5)
+    assert other.error == first.error and fake.count("job/other") == 0
+    assert stored(repo) == [1, 2, 3, 4, 5]
+    fake.clear_faults()
+    again = sync.run()
+    assert again.jobs[0].new_builds == tuple(range(6, 13)) and again.jobs[1].new_builds == (1, 2, 3)
+    assert stored(repo) == list(range(1, 13))
+
+
 def test_labs_are_independent_and_a_down_lab_is_asked_once(repo: Repository) -> None:
     with FakeJenkins() as good, FakeJenkins() as bad:
         add_perf_builds(good, JOB, range(1, 4))
