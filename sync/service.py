@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 R = TypeVar("R")
+LIST_ATTEMPTS = 3
 # Failures that say the whole lab is unusable this pass (bad credentials, no answer).
 LAB_WIDE_KINDS = frozenset(cls.kind for cls in JenkinsError.__subclasses__() if cls.lab_wide)
 ClientFactory = Callable[[LabSpec], JenkinsClient]
@@ -284,15 +285,32 @@ class SyncService:
         )
 
     def _list_newer(self, client: JenkinsClient, job: str, mark: int) -> list[BuildInfo]:
-        """Builds newest first, page by page, until a page reaches `mark` or the oldest build."""
+        """Builds newest first, page by page, until a page reaches `mark` or the oldest build.
+
+        Pages overlap by one build: a page that does not start at the last build seen means a
+        build was deleted meanwhile and the list shifted under us, so it is read again (new
+        builds shift it the other way, which only repeats builds already seen).
+        """
+        listed: list[BuildInfo] = []
+        for _ in range(LIST_ATTEMPTS):
+            listed, complete = self._pages(client, job, mark)
+            if complete:
+                break
+            log.info("the builds of %s changed while they were listed; listing again", job)
+        return listed
+
+    def _pages(self, client: JenkinsClient, job: str, mark: int) -> tuple[list[BuildInfo], bool]:
         listed: list[BuildInfo] = []
         start, size = 0, self.first_page
         while True:
             page = client.builds(job, start, start + size)
-            listed.extend(page)
+            if listed and page and page[0].number < listed[-1].number:
+                return listed, False
+            oldest = listed[-1].number if listed else None
+            listed.extend(b for b in page if oldest is None or b.number < oldest)
             if len(page) < size or page[-1].number <= mark:
-                return listed
-            start, size = start + size, self.page_size
+                return listed, True
+            start, size = start + size - 1, self.page_size
 
     def _store(
         self,

@@ -15,6 +15,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -69,6 +70,7 @@ class FakeJenkins:
         self.jobs: dict[str, dict[int, FakeBuild]] = {}
         self.requests: list[str] = []
         self.faults: list[Fault] = []
+        self.on_request: Callable[[str], None] | None = None  # called with each path first
         self.lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
@@ -288,6 +290,8 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.fake
         with fake.lock:
             fake.requests.append(self.path)
+        if fake.on_request is not None:
+            fake.on_request(self.path)
         fault = fake.take_fault(self.path)
         if fault is not None and self._fault(fault):
             return

@@ -86,6 +86,21 @@ def test_new_builds_cost_requests_by_their_number_not_the_history(
     assert len(fake.requests) == 1 + 3  # one page, one artifact per new build
 
 
+def test_a_build_deleted_while_pages_are_listed_shifts_nothing_past_us(
+    fake: FakeJenkins, repo: Repository
+) -> None:
+    add_perf_builds(fake, JOB, range(1, 61))
+
+    def delete_on_second_page(path: str) -> None:
+        if "%7B24," in path and 55 in fake.jobs[JOB]:
+            del fake.jobs[JOB][55]  # everything older moves one place up the list
+
+    fake.on_request = delete_on_second_page
+    report = service(repo, [lab(fake)], [JobSpec("lab1", JOB, (PKB,))]).run()
+    assert report.jobs[0].new_builds == tuple(n for n in range(1, 61) if n != 55)
+    assert fake.count("allBuilds") == 4  # two pages, then both again
+
+
 def test_running_builds_are_revisited_and_deleted_ones_tolerated(
     fake: FakeJenkins, repo: Repository
 ) -> None:
