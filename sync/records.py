@@ -97,6 +97,7 @@ class JobReport:
                 {"build": s.build, "report": s.report, "reason": s.reason} for s in self.skipped
             ],
             "error": self.error,
+            "error_kind": self.error_kind,  # auth, unreachable, not found, server error, ...
             "requests": self.requests,
         }
 

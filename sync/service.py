@@ -225,6 +225,14 @@ class SyncService:
         self.repo.record_sync_success(
             spec.lab, spec.name, max(plan.newest, plan.mark), running, self.now()
         )
+        log.info(
+            "synced %s in lab %s: %d new builds, %d points, %d skipped reports",
+            spec.name,
+            spec.lab,
+            len(outcome.new),
+            outcome.points,
+            len(outcome.skipped),
+        )
         return outcome.report(spec, running=running, requests=client.requests - before)
 
     def _job_failed(
