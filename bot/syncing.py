@@ -12,8 +12,16 @@ from datetime import datetime
 
 from bot.config import Config, JobConfig, LabConfig, ReportConfig
 from storage import Repository
+from sync.errors import JenkinsError
 from sync.records import JobReport, JobSpec, LabSpec, ReportSpec, SyncReport
-from sync.service import ClientFactory, ProgressHook, SyncService, default_client, utc_now
+from sync.service import (
+    ClientFactory,
+    ProgressHook,
+    SyncService,
+    check_lab,
+    default_client,
+    utc_now,
+)
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +106,19 @@ def run_sync(
     service = sync_service(config, env, repo, progress=progress)
     require_tokens(config, env, {spec.lab for spec in service.select(lab, job)})
     return service.run(lab=lab, job=job, full=full)
+
+
+def check_labs(
+    config: Config, env: Mapping[str, str], client_factory: ClientFactory = default_client
+) -> list[tuple[bool, str]]:
+    """The Jenkins half of `check-config --online`: per lab, whether it passed, and a line."""
+    results = []
+    for lab in config.labs:
+        try:
+            results.append((True, check_lab(lab_spec(lab, env), client_factory)))
+        except JenkinsError as exc:
+            results.append((False, str(exc)))
+    return results
 
 
 # ---- the summary -------------------------------------------------------------------------

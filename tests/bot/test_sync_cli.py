@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.config import load_config
 from bot.subcommands.sync import ProgressLine
-from bot.syncing import build_ranges
+from bot.syncing import build_ranges, check_labs
 from storage import Repository
 from sync.records import Progress
 from tests.fakes.jenkins import FakeJenkins
@@ -175,3 +176,12 @@ def test_progress_line_on_a_terminal() -> None:
     shown = stream.getvalue().split("\r\033[K")
     assert shown[1] == f"lab1 {JOB}: 3/300 builds" and shown[-2] == f"lab1 {JOB}: 300/300 builds"
     assert len(shown) == 102 and shown[-1] == ""  # one update per percent, then cleared
+
+
+def test_check_labs_for_check_config_online(fake: FakeJenkins, tmp_path: Path) -> None:
+    config = load_config(write_config(tmp_path, fake.url, down_lab=True))
+    (ok, line), (down_ok, down) = check_labs(config, {"LAB1_JENKINS_TOKEN": "s3cret"})
+    assert ok and line == f"lab 'lab1': {fake.url} answers, signed in as perfdash"
+    assert not down_ok and down.startswith("lab 'lab2': http://127.0.0.1:9/ cannot be reached")
+    ((bad, sentence), _) = check_labs(config, {"LAB1_JENKINS_TOKEN": "nope"})
+    assert not bad and sentence.endswith("in the environment variable LAB1_JENKINS_TOKEN")
