@@ -16,9 +16,10 @@ Per job, a pass:
 4. records the new high-water mark and the builds still running, or, if the lab failed midway,
    the builds stored so far and the error, so the next pass resumes with no duplicate.
 
-A job whose newest build number is below the high-water mark was recreated or had its numbering
-reset: it is read again from the start. `full=True` re-reads every build; storing is an upsert,
-so whatever is already right stays as it is.
+A job whose newest build number is below the high-water mark, and whose newest build is not the
+stored build of that number, was recreated or had its numbering reset: it is read again from the
+start (when the newest builds were only deleted, nothing is read again). `full=True` re-reads
+every build; storing is an upsert, so whatever is already right stays as it is.
 """
 
 from __future__ import annotations
@@ -262,7 +263,7 @@ class SyncService:
         if full:
             mark, old_running = 0, set()
         listed = self._list_newer(client, spec.name, mark)
-        if listed and listed[0].number < mark:
+        if listed and listed[0].number < mark and self._renumbered(spec, listed[0]):
             log.warning(
                 "job %s in lab %s restarted its numbering at %d (synced up to %d); "
                 "reading it again",
@@ -291,6 +292,15 @@ class SyncService:
             gone=gone,
             full=full,
         )
+
+    def _renumbered(self, spec: JobSpec, newest: BuildInfo) -> bool:
+        """Whether a newest build below the mark is a new numbering, not deleted newer builds.
+
+        Deleting the newest builds also leaves the newest number below the mark; then the build
+        that is newest now is stored already, with the same start time.
+        """
+        stored = self.repo.build(spec.lab, spec.name, newest.number)
+        return stored is None or stored.started != newest.started
 
     def _list_newer(self, client: JenkinsClient, job: str, mark: int) -> list[BuildInfo]:
         """Builds newest first, page by page, until a page reaches `mark` or the oldest build.

@@ -44,7 +44,7 @@ def perf_build(
     return FakeBuild(
         number,
         result=result,
-        timestamp_ms=1_700_000_000_000 + number * 3_600_000,
+        timestamp_ms=1_700_000_000_000 + seed * 10**10 + number * 3_600_000,
         parameters={"SIZE": "10G"},
         artifacts={path: pkb_report(values)},
         console=f"Run {number}\nRequests/sec: {1000 + number}.5\n",

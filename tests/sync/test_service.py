@@ -249,6 +249,20 @@ def test_numbering_restart_is_read_again(fake: FakeJenkins, repo: Repository) ->
     assert stored(repo) == list(range(1, 41))
 
 
+def test_deleting_the_newest_builds_is_not_a_restart(fake: FakeJenkins, repo: Repository) -> None:
+    add_perf_builds(fake, JOB, range(1, 41))
+    sync = service(repo, [lab(fake)], [JobSpec("lab1", JOB, (PKB,))])
+    sync.run()
+    for number in (38, 39, 40):
+        del fake.jobs[JOB][number]
+    fake.reset_log()
+    report = sync.run()
+    assert report.jobs[0].ok and report.jobs[0].updated_builds == ()
+    assert len(fake.requests) == 1 and repo.sync_state("lab1", JOB).last_build == 40
+    add_perf_builds(fake, JOB, range(41, 43))
+    assert sync.run().jobs[0].new_builds == (41, 42)
+
+
 def test_full_rereads_everything_and_changes_nothing_right(
     fake: FakeJenkins, repo: Repository
 ) -> None:
