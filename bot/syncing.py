@@ -11,8 +11,10 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
 from bot.config import Config, JobConfig, LabConfig, ReportConfig
+from bot.errors import ConfigError
 from storage import Repository
 from sync.errors import JenkinsError
+from sync.parsers import FORMATS
 from sync.records import JobReport, JobSpec, LabSpec, ReportSpec, SyncReport
 from sync.service import (
     ClientFactory,
@@ -67,6 +69,20 @@ def require_tokens(config: Config, env: Mapping[str, str], labs: Iterable[str]) 
             lab.token(env)
 
 
+def check_formats(config: Config) -> None:
+    """A ConfigError naming the key when a report asks for a format that does not exist.
+
+    (Checked here, not at load time: the config module does not know the parsers.)
+    """
+    for i, job in enumerate(config.jobs):
+        for j, report in enumerate(job.reports):
+            if report.format != "auto" and report.format not in FORMATS:
+                raise ConfigError(
+                    f"jobs[{i}].reports[{j}].format {report.format!r} is not a report format; "
+                    "see `perfdash formats`"
+                )
+
+
 def sync_service(
     config: Config,
     env: Mapping[str, str],
@@ -99,10 +115,12 @@ def run_sync(
 ) -> SyncReport:
     """One pass, as `perfdash sync`, the scheduler and `/perf sync` run it.
 
-    Unknown names raise `sync.errors.UnknownSelection`, a selected lab without its token a
-    ConfigError; a lab's own failures are in the report, never raised. Call it inside
-    `repo.connection()` (peewee opens one connection per thread; the caller owns it).
+    Unknown names raise `sync.errors.UnknownSelection`; a selected lab without its token, or an
+    unknown report format, a ConfigError. A lab's own failures are in the report, never raised.
+    Call it inside `repo.connection()` (peewee opens one connection per thread; the caller owns
+    it).
     """
+    check_formats(config)
     service = sync_service(config, env, repo, progress=progress)
     require_tokens(config, env, {spec.lab for spec in service.select(lab, job)})
     return service.run(lab=lab, job=job, full=full)

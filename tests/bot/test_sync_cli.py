@@ -157,6 +157,23 @@ def test_bad_usage_exits_2_with_one_sentence_and_stores_nothing(
     assert fake.requests == []
 
 
+def test_an_unknown_report_format_names_its_key(
+    fake: FakeJenkins,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("LAB1_JENKINS_TOKEN", "s3cret")
+    config = Path(write_config(tmp_path, fake.url))
+    config.write_text(config.read_text() + 'format = "fio-json"\n')
+    assert sync(str(config)) == 2
+    assert capsys.readouterr().err.strip() == (
+        "perfdash: jobs[0].reports[0].format 'fio-json' is not a report format; "
+        "see `perfdash formats`"
+    )
+    assert fake.requests == []
+
+
 def test_build_ranges() -> None:
     assert build_ranges([9, 1, 2, 3, 7, 10]) == "1-3, 7, 9-10"
     assert build_ranges([]) == ""
