@@ -104,6 +104,8 @@ def test_artifacts_are_bytes_and_console_is_text(fake: FakeJenkins) -> None:
     fake.add_build(JOB, FakeBuild(251, artifacts={"bin/blob.dat": raw}, console="Requests/s: 12\n"))
     jc = client(fake)
     assert jc.artifact(JOB, 251, "bin/blob.dat") == raw
+    fake.jobs[JOB][251].artifacts["out dir/r #1?.json"] = b"{}"
+    assert jc.artifact(JOB, 251, "out dir/r #1?.json") == b"{}"
     assert jc.console(JOB, 251) == "Requests/s: 12\n"
     assert jc.console(JOB, 1) == ""
 
