@@ -68,14 +68,14 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             display.clear()
     if args.json:
         print(json.dumps(report.to_json(), indent=2), file=ctx.stdout)
+        for job in report.failed:  # the JSON has them too; stderr is what a person reads
+            print(f"perfdash: {job.lab} {job.job}: {job.error}", file=ctx.stderr)
     elif not report.jobs:
-        print("nothing to sync: the config has no [[jobs]]", file=ctx.stdout)
+        where = f"lab {args.lab!r}" if args.lab else "the config"
+        print(f"nothing to sync: {where} has no [[jobs]]", file=ctx.stdout)
     else:
         print("\n".join(summary_lines(report)), file=ctx.stdout)
     if report.failed:
-        for job in report.failed:
-            if args.json:
-                print(f"perfdash: {job.lab} {job.job}: {job.error}", file=ctx.stderr)
         print(
             f"perfdash: {len(report.failed)} of {len(report.jobs)} jobs failed to sync",
             file=ctx.stderr,
