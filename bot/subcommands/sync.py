@@ -20,7 +20,10 @@ log = logging.getLogger(__name__)
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "sync", help="fetch new builds and their results from Jenkins (one pass)"
+        "sync",
+        help="fetch new builds and their results from Jenkins (one pass)",
+        description="Fetch the builds each configured job gained since the last pass, with "
+        "their reports. Exit 1 when a job failed (the others still synced).",
     )
     parser.add_argument("--lab", help="only this lab")
     parser.add_argument("--job", help="only this job (its full path, e.g. perf/fio-nightly)")
