@@ -16,7 +16,7 @@ from typing import Any, Final
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import Formatter
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,12 @@ RC: Final[dict[Any, Any]] = {  # keys are checked by rc_context
     "timezone": "UTC",
 }
 
-SI_PREFIXES: Final = ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"))
+SI_PREFIXES: Final = (  # (from, divide by, prefix): plain numbers up to 9,999
+    (1e12, 1e12, "T"),
+    (1e9, 1e9, "G"),
+    (1e6, 1e6, "M"),
+    (1e4, 1e3, "k"),
+)
 PNG_OPTIONS: Final = {"compress_level": 6}
 
 
@@ -79,20 +84,28 @@ def to_png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def compact_number(value: float) -> str:
-    """A number in at most about four characters of digits: 0.00123, 12.3, 1,234, 45.6k, 1.2G."""
-    if not math.isfinite(value):
-        return "n/a"
+def digits(value: float) -> str:
+    """About three significant digits, never in exponent notation."""
     size = abs(value)
-    for scale, prefix in SI_PREFIXES:
-        if size >= 10 * scale:
-            return f"{value / scale:.3g}{prefix}"
-    if size >= 100 or size == 0:
+    if size >= 100:
         return f"{value:,.0f}"
     if size >= 10:
         return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def compact_number(value: float) -> str:
+    """A number in a few characters: 0.00123, 12.3, 1,234, 45.7k, 1.23M, 25.0G."""
+    if not math.isfinite(value):
+        return "n/a"
+    size = abs(value)
+    for threshold, scale, prefix in SI_PREFIXES:
+        if size >= threshold:
+            return digits(value / scale) + prefix
+    if size == 0:
+        return "0"
     if size >= 1:
-        return f"{value:.2f}"
+        return digits(value)
     return f"{value:.3g}"
 
 
@@ -146,9 +159,38 @@ def axis_label(unit: str, direction: str) -> str:
     return f"{unit}  ({arrow} {direction_text(direction)})" if unit else direction_text(direction)
 
 
+class TickFormatter(Formatter):
+    """Tick labels with one SI prefix and as many decimals as the tick step needs.
+
+    `compact_number` formats each number alone; ticks should agree with each other
+    (9.5, 10.0, 10.5 rather than 9.50, 10.0, 10.5).
+    """
+
+    def __init__(self, suffix: str = "") -> None:
+        self.suffix = suffix
+        self.ticks: list[float] = []
+
+    def set_locs(self, locs: Any) -> None:
+        self.ticks = [float(v) for v in locs if math.isfinite(v)]
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        biggest = max((abs(v) for v in self.ticks), default=abs(x))
+        _, scale, prefix = next((row for row in SI_PREFIXES if biggest >= row[0]), (0, 1.0, ""))
+        scaled = [v / scale for v in self.ticks] or [x / scale]
+        decimals = next(
+            (
+                d
+                for d in range(7)
+                if all(abs(round(v, d) - v) < 1e-9 * max(1.0, abs(v)) for v in scaled)
+            ),
+            6,
+        )
+        return f"{x / scale:,.{decimals}f}{prefix}{self.suffix}"
+
+
 def style_value_axis(axes: Axes) -> None:
     """Compact numbers on the y axis; the unit lives in the axis label."""
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: compact_number(v)))
+    axes.yaxis.set_major_formatter(TickFormatter())
     axes.tick_params(axis="both", length=0, pad=6)
     axes.grid(axis="x", visible=False)
 
