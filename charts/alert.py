@@ -26,9 +26,10 @@ from charts.style import (
     LINE_COLOURS,
     MUTED,
     axis_label,
+    bottom_legend,
     format_pct,
     format_value,
-    new_figure,
+    plot_figure,
     put_titles,
     style_value_axis,
 )
@@ -55,8 +56,7 @@ def draw_alert(spec: AlertSpec) -> Figure:
     data = line_arrays(spec.line, "build")
     if not data.has_values:
         raise ChartError("nothing to draw: the alert window has no values")
-    figure = new_figure()
-    axes = figure.add_subplot()
+    figure, axes = plot_figure()
     colour = KIND_COLOUR[spec.kind]
     first = float(min(data.x[0], spec.build_before))
     last = float(max(data.x[-1], spec.build_after))
@@ -108,9 +108,8 @@ def draw_alert(spec: AlertSpec) -> Figure:
     style_value_axis(axes)
     style_x_axis(axes, "build")
     axes.set_ylabel(axis_label(spec.unit, spec.direction))
-    subtitle = (
-        spec.subtitle or f"changed between build #{spec.build_before} and #{spec.build_after}"
-    )
+    between = f"changed between build #{spec.build_before} and #{spec.build_after}"
+    subtitle = " · ".join(part for part in (spec.subtitle, between) if part)
     put_titles(figure, axes, spec.title, subtitle)
-    figure.legend(loc="outside lower center", ncols=5, handlelength=1.6)
+    bottom_legend(figure, *axes.get_legend_handles_labels(), columns=5)
     return figure

@@ -66,15 +66,46 @@ SI_PREFIXES: Final = (  # (from, divide by, prefix): plain numbers up to 9,999
     (1e6, 1e6, "M"),
     (1e4, 1e3, "k"),
 )
-PNG_OPTIONS: Final = {"compress_level": 6}
+PNG_OPTIONS: Final = {"compress_level": 3}  # 6 (the default) is slower for ~5% smaller files
+PLOT_MARGINS: Final = (125, 35, 92, 125)  # px: left, right, top, bottom
 
 
 def new_figure(width: int = WIDTH, height: int = HEIGHT) -> Figure:
-    """A figure of exactly `width` x `height` pixels with an Agg canvas and constrained layout."""
+    """A figure of exactly `width` x `height` pixels with an Agg canvas and constrained layout.
+
+    Constrained layout fits labels of any length (compare rows, digest panels) but measures
+    every text twice; the one-plot charts use `plot_figure` and its fixed margins instead.
+    """
     figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     figure.get_layout_engine().set(w_pad=0.12, h_pad=0.1)  # type: ignore[union-attr, call-arg]
     return figure
+
+
+def plot_figure(width: int = WIDTH, height: int = HEIGHT) -> tuple[Figure, Axes]:
+    """A figure with one plot placed by fixed pixel margins (tick labels are compact, so the
+    margins hold them): title and subtitle above, legend below. Much faster than a layout engine.
+    """
+    figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
+    FigureCanvasAgg(figure)
+    left, right, top, bottom = PLOT_MARGINS
+    figure.subplots_adjust(
+        left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height
+    )
+    return figure, figure.add_subplot()
+
+
+def bottom_legend(figure: Figure, handles: list[Any], labels: list[str], columns: int) -> None:
+    """A one-row (or two-row) legend along the bottom edge of a `plot_figure`."""
+    figure.legend(
+        handles,
+        labels,
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncols=columns,
+        handlelength=1.6,
+        borderaxespad=0.4,
+    )
 
 
 def to_png(figure: Figure) -> bytes:
@@ -196,7 +227,16 @@ def style_value_axis(axes: Axes) -> None:
 
 
 def put_titles(figure: Figure, axes: Axes, title: str, subtitle: str) -> None:
-    """A bold title at the top left, and a muted subtitle above the plot."""
-    figure.suptitle(title, x=0.01, ha="left", fontweight="bold")
-    if subtitle:
+    """A bold title at the top left, and a muted subtitle above the plot.
+
+    On a `plot_figure` the subtitle is plain figure text at a fixed place (an axes title makes
+    matplotlib re-measure every tick label to place it).
+    """
+    height = figure.get_figheight() * DPI
+    figure.suptitle(title, x=0.01, y=1 - 12 / height, ha="left", va="top", fontweight="bold")
+    if not subtitle:
+        return
+    if figure.get_layout_engine() is None:
+        figure.text(0.01, 1 - 52 / height, subtitle, color=MUTED, fontsize=14, va="top")
+    else:
         axes.set_title(subtitle, loc="left", color=MUTED, fontsize=14, pad=10)

@@ -29,8 +29,9 @@ from charts.specs import TrendSpec
 from charts.style import (
     LINE_COLOURS,
     axis_label,
+    bottom_legend,
     format_value,
-    new_figure,
+    plot_figure,
     put_titles,
     style_value_axis,
 )
@@ -68,8 +69,7 @@ def draw_trend(spec: TrendSpec) -> Figure:
     arrays = [line_arrays(line, spec.x_axis) for line in spec.lines]
     if not any(a.has_values for a in arrays):
         raise ChartError("nothing to draw: no line has a value")
-    figure = new_figure()
-    axes = figure.add_subplot()
+    figure, axes = plot_figure()
     used: set[str] = set()
     for line, data, colour in zip(spec.lines, arrays, LINE_COLOURS, strict=False):
         latest = format_value(latest_value(data), spec.unit)
@@ -84,11 +84,5 @@ def draw_trend(spec: TrendSpec) -> Figure:
     status_labels = {str(style["label"]) for style in STATUS_STYLE.values()}
     order = sorted(range(len(labels)), key=lambda i: labels[i] in status_labels)  # lines first
     columns = min(4, len(labels))
-    figure.legend(
-        [handles[i] for i in order],
-        [labels[i] for i in order],
-        loc="outside lower center",
-        ncols=columns,
-        handlelength=1.6,
-    )
+    bottom_legend(figure, [handles[i] for i in order], [labels[i] for i in order], columns)
     return figure
