@@ -58,7 +58,7 @@ def draw_panel(axes: Axes, panel: DigestPanel) -> None:
     draw_status(axes, data, set())
     draw_markers(axes, data, panel.line.markers, labelled=False)
     colour = verdict_colour(panel.change_pct, panel.direction)
-    axes.set_title(shorten(panel.title, 40), loc="left", fontsize=12, pad=22)
+    axes.set_title(shorten(panel.title, 36), loc="left", fontsize=12, pad=22)
     arrow = "▲" if panel.change_pct >= 0 else "▼"
     axes.text(
         0.0,

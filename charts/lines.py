@@ -158,18 +158,52 @@ def pick_markers(markers: tuple[Marker, ...], limit: int = MARKER_LIMIT) -> list
     return sorted(ranked[:limit], key=lambda m: m.build)
 
 
-def marker_text(marker: Marker) -> str:
+def marker_text(marker: Marker, prefix: str = "") -> str:
     arrow = "▲" if marker.change_pct >= 0 else "▼"
-    prefix = f"{marker.label} " if marker.label else ""
-    return f"{prefix}{arrow} {format_pct(marker.change_pct)}"
+    name = " ".join(part for part in (prefix, marker.label) if part)
+    return f"{name} {arrow} {format_pct(marker.change_pct)}".lstrip()
+
+
+def label_marker(
+    axes: Axes, x: float, level: float, text: str, colour: str, *, strong: bool, leftwards: bool
+) -> None:
+    """The change % at the top of a marker's rule, on the side with room."""
+    note = axes.annotate(
+        text,
+        xy=(x, level),
+        xycoords=("data", "axes fraction"),
+        xytext=(-4 if leftwards else 4, 0),
+        textcoords="offset points",
+        ha="right" if leftwards else "left",
+        va="top",
+        color=colour,
+        fontsize=12,
+        fontweight="bold" if strong else "normal",
+        zorder=5,
+        bbox={
+            "boxstyle": "round,pad=0.2",
+            "facecolor": BACKGROUND,
+            "edgecolor": "none",
+            "alpha": 0.85,
+        },
+    )
+    note.set_in_layout(False)
 
 
 def draw_markers(
-    axes: Axes, arrays: LineArrays, markers: tuple[Marker, ...], *, labelled: bool = True
+    axes: Axes,
+    arrays: LineArrays,
+    markers: tuple[Marker, ...],
+    *,
+    labelled: bool = True,
+    prefix: str = "",
+    slot: int = 0,
 ) -> int:
     """A vertical rule at each change, with its change % at the top when `labelled`.
 
-    Returns how many were drawn (markers off the line's builds are left out).
+    Labels step down through four levels from `slot` so neighbours do not overlap; `prefix`
+    names the line when several share the chart. Returns how many were drawn (markers off the
+    line's builds are left out).
     """
     position = {int(b): float(x) for b, x in zip(arrays.builds, arrays.x, strict=True)}
     first, last = (float(arrays.x[0]), float(arrays.x[-1])) if len(arrays.x) else (0.0, 0.0)
@@ -187,29 +221,17 @@ def draw_markers(
             alpha=0.9,
             zorder=1,
         )
+        if labelled:
+            level = 0.97 - 0.075 * ((slot + drawn) % 4)
+            leftwards = last > first and (x - first) / (last - first) > 0.7
+            label_marker(
+                axes,
+                x,
+                level,
+                marker_text(marker, prefix),
+                colour,
+                strong=marker.open,
+                leftwards=leftwards,
+            )
         drawn += 1
-        if not labelled:
-            continue
-        level = 0.97 - 0.085 * ((drawn - 1) % 3)
-        leftwards = last > first and (x - first) / (last - first) > 0.7
-        text = axes.annotate(
-            marker_text(marker),
-            xy=(x, level),
-            xycoords=("data", "axes fraction"),
-            xytext=(-4 if leftwards else 4, 0),
-            textcoords="offset points",
-            ha="right" if leftwards else "left",
-            va="top",
-            color=colour,
-            fontsize=12,
-            fontweight="bold" if marker.open else "normal",
-            zorder=5,
-            bbox={
-                "boxstyle": "round,pad=0.2",
-                "facecolor": BACKGROUND,
-                "edgecolor": "none",
-                "alpha": 0.85,
-            },
-        )
-        text.set_in_layout(False)
     return drawn

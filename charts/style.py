@@ -232,11 +232,12 @@ def put_titles(figure: Figure, axes: Axes, title: str, subtitle: str) -> None:
     On a `plot_figure` the subtitle is plain figure text at a fixed place (an axes title makes
     matplotlib re-measure every tick label to place it).
     """
+    if figure.get_layout_engine() is not None:  # the engine places both
+        figure.suptitle(title, x=0.01, ha="left", fontweight="bold")
+        if subtitle:
+            axes.set_title(subtitle, loc="left", color=MUTED, fontsize=14, pad=10)
+        return
     height = figure.get_figheight() * DPI
     figure.suptitle(title, x=0.01, y=1 - 12 / height, ha="left", va="top", fontweight="bold")
-    if not subtitle:
-        return
-    if figure.get_layout_engine() is None:
+    if subtitle:
         figure.text(0.01, 1 - 52 / height, subtitle, color=MUTED, fontsize=14, va="top")
-    else:
-        axes.set_title(subtitle, loc="left", color=MUTED, fontsize=14, pad=10)

@@ -51,7 +51,9 @@ def style_x_axis(axes: Axes, x_axis: str) -> None:
     if x_axis == "time":
         locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
         axes.xaxis.set_major_locator(locator)
-        concise = mdates.ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
+        concise = mdates.ConciseDateFormatter(  # type: ignore[no-untyped-call]
+            locator, offset_formats=["", "%Y", "%Y", "%d %b %Y", "%d %b %Y", "%d %b %Y %H:%M"]
+        )
         axes.xaxis.set_major_formatter(concise)
         axes.set_xlabel("build start (UTC)", color="#616061", fontsize=13)
     else:
@@ -71,11 +73,13 @@ def draw_trend(spec: TrendSpec) -> Figure:
         raise ChartError("nothing to draw: no line has a value")
     figure, axes = plot_figure()
     used: set[str] = set()
+    slot = 0
     for line, data, colour in zip(spec.lines, arrays, LINE_COLOURS, strict=False):
         latest = format_value(latest_value(data), spec.unit)
         draw_line(axes, data, colour, f"{line.label}  (last {latest})")
         draw_status(axes, data, used)
-        draw_markers(axes, data, line.markers)
+        prefix = line.label if len(spec.lines) > 1 else ""
+        slot += draw_markers(axes, data, line.markers, prefix=prefix, slot=slot)
     style_value_axis(axes)
     style_x_axis(axes, spec.x_axis)
     axes.set_ylabel(axis_label(spec.unit, spec.direction))

@@ -146,8 +146,8 @@ def test_compare_two_labs_latest_runs(filled: Repository) -> None:
         left_label="lab1",
         right_label="lab2",
         rows=(
-            CompareRow("latency bs=1m", "ms", "lower", 30.0, 30.0),
-            CompareRow("latency bs=4k", "ms", "lower", 12.0, 10.0),
+            CompareRow("bs=1m", "ms", "lower", 30.0, 30.0),
+            CompareRow("bs=4k", "ms", "lower", 12.0, 10.0),
         ),
         subtitle="latest runs: lab1 #8, lab2 #108",
     )
@@ -197,8 +197,8 @@ def test_digest_panels_in_the_order_given(filled: Repository) -> None:
     line = chartdata.trend_line(data, "lab1", [finding])
     assert spec == DigestSpec(
         title="Week 48",
-        panels=(DigestPanel("lab1 latency bs=4k", "ms", "lower", line, 20.0, "regression"),),
-        subtitle="1 mover",
+        panels=(DigestPanel("lab1 latency", "ms", "lower", line, 20.0, "regression"),),
+        subtitle="1 mover · bs=4k",
     )
     assert line.markers == (
         Marker(build=6, change_pct=20.0, kind="regression", label=f"alert {finding.id}", open=True),
