@@ -207,16 +207,17 @@ class TickFormatter(Formatter):
     def __call__(self, x: float, pos: int | None = None) -> str:
         biggest = max((abs(v) for v in self.ticks), default=abs(x))
         _, scale, prefix = next((row for row in SI_PREFIXES if biggest >= row[0]), (0, 1.0, ""))
+        if 0 < biggest < 1e-3:  # tiny: a shared power of ten (2.5e-6, 3.0e-6)
+            power = math.floor(math.log10(biggest))
+            scale, prefix = 10.0**power, f"e{power}"
         scaled = [v / scale for v in self.ticks] or [x / scale]
-        decimals = next(
-            (
-                d
-                for d in range(7)
-                if all(abs(round(v, d) - v) < 1e-9 * max(1.0, abs(v)) for v in scaled)
-            ),
-            6,
-        )
+        decimals = next((d for d in range(7) if all(exact(v, d) for v in scaled)), 6)
         return f"{x / scale:,.{decimals}f}{prefix}{self.suffix}"
+
+
+def exact(value: float, decimals: int) -> bool:
+    """Whether `value` shows without loss with `decimals` decimals."""
+    return abs(round(value, decimals) - value) < 1e-9 * max(1.0, abs(value))
 
 
 def style_value_axis(axes: Axes) -> None:

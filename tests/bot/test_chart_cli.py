@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -189,3 +191,12 @@ def test_unwritable_output_is_a_failure(
     out = tmp_path / "missing-dir" / "x.png"
     assert run(config, "trend", "--job", JOB, "--metric", "latency", "-o", str(out)) == 1
     assert capsys.readouterr().err == f"perfdash: cannot write {out}: No such file or directory\n"
+
+
+def test_commands_that_never_draw_do_not_load_matplotlib() -> None:
+    code = "import sys, bot.cli; sys.exit('matplotlib' in sys.modules)"
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, env={"PYTHONPATH": str(root)}, check=False
+    )
+    assert result.returncode == 0

@@ -116,6 +116,8 @@ def test_charts_import_nothing_from_the_project_and_never_pyplot() -> None:
         ([0.001, 0.002], ["0.001", "0.002"]),
         ([40_000, 42_500, 45_000], ["40.0k", "42.5k", "45.0k"]),
         ([1e6, 2e6], ["1M", "2M"]),
+        ([1e-6, 1.5e-6, 2e-6], ["1.0e-6", "1.5e-6", "2.0e-6"]),
+        ([0.0, 5e-7, 1e-6], ["0.0e-6", "0.5e-6", "1.0e-6"]),
     ],
 )
 def test_tick_labels_agree_with_each_other(locs: list[float], labels: list[str]) -> None:
