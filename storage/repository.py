@@ -28,6 +28,8 @@ class Repository(StateStore):
 
     def __init__(self, db: peewee.Database) -> None:
         self.db = db
+        self._job_ids = {}
+        self._series_ids = {}
         database_proxy.initialize(db)
 
     @classmethod
@@ -45,7 +47,8 @@ class Repository(StateStore):
 
     def connection(self) -> AbstractContextManager[Any]:
         """A connection for the current thread, closed on exit (wrap handlers and jobs)."""
-        return self.db.connection_context()
+        context: AbstractContextManager[Any] = self.db.connection_context()
+        return context
 
     def close(self) -> None:
         if not self.db.is_closed():
