@@ -44,12 +44,13 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from charts.render import render
+    from charts.renderer import render
 
 
 def __getattr__(name: str) -> Any:
     if name == "render":
-        from charts.render import render
+        from charts.renderer import render
 
+        globals()["render"] = render  # later look-ups skip this function
         return render
     raise AttributeError(f"module 'charts' has no attribute {name!r}")

@@ -259,3 +259,11 @@ def test_concurrent_renders_match_serial_ones() -> None:
     for thread in threads:
         thread.join()
     assert results == expected
+
+
+def test_render_stays_the_function_after_its_module_loads() -> None:
+    import charts
+    import charts.renderer
+
+    assert charts.render is charts.renderer.render
+    assert png_size(charts.render(trend(line([1.0, 2.0])))) == (WIDTH, HEIGHT)
