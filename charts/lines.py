@@ -132,9 +132,10 @@ def draw_line(axes: Axes, arrays: LineArrays, colour: str, label: str) -> None:
 def draw_status(axes: Axes, arrays: LineArrays, used: set[str]) -> None:
     """Failed and unstable builds: a marker on the value, or at the bottom when it has none."""
     bottom = float(np.nanmin(arrays.y)) if arrays.has_values else 0.0
+    statuses = np.array(arrays.status)
     for status, style in STATUS_STYLE.items():
-        index = [i for i, s in enumerate(arrays.status) if s == status]
-        if not index:
+        index = np.flatnonzero(statuses == status)
+        if not len(index):
             continue
         y = np.where(np.isnan(arrays.y[index]), bottom, arrays.y[index])
         label = None if status in used else str(style["label"])
@@ -205,14 +206,14 @@ def draw_markers(
     names the line when several share the chart. Returns how many were drawn (markers off the
     line's builds are left out).
     """
-    position = {int(b): float(x) for b, x in zip(arrays.builds, arrays.x, strict=True)}
     first, last = (float(arrays.x[0]), float(arrays.x[-1])) if len(arrays.x) else (0.0, 0.0)
     drawn = 0
     for marker in pick_markers(markers):
-        if marker.build not in position:
+        found = np.flatnonzero(arrays.builds == marker.build)
+        if not len(found):
             continue
         colour = KIND_COLOUR[marker.kind]
-        x = position[marker.build]
+        x = float(arrays.x[found[0]])
         axes.axvline(
             x,
             color=colour,
