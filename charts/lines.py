@@ -66,7 +66,7 @@ def check_line(line: TrendLine, x_axis: str) -> None:
         part = getattr(line, name)
         if part and len(part) != count:
             raise ChartError(f"line {line.label!r} has {count} builds but {len(part)} {name}")
-    if x_axis == "time" and not line.times:
+    if x_axis == "time" and count and not line.times:
         raise ChartError(f"line {line.label!r} has no build times to draw on a time axis")
     for status in line.status:
         check_choice("status", status, STATUSES)
@@ -214,25 +214,13 @@ def draw_markers(
             continue
         colour = KIND_COLOUR[marker.kind]
         x = float(arrays.x[found[0]])
-        axes.axvline(
-            x,
-            color=colour,
-            linestyle="-" if marker.open else "--",
-            linewidth=1.6 if marker.open else 1.2,
-            alpha=0.9,
-            zorder=1,
-        )
+        style = "-" if marker.open else "--"
+        width = 1.6 if marker.open else 1.2
+        axes.axvline(x, color=colour, linestyle=style, linewidth=width, alpha=0.9, zorder=1)
         if labelled:
             level = 0.97 - 0.075 * ((slot + drawn) % 4)
             leftwards = last > first and (x - first) / (last - first) > 0.7
-            label_marker(
-                axes,
-                x,
-                level,
-                marker_text(marker, prefix),
-                colour,
-                strong=marker.open,
-                leftwards=leftwards,
-            )
+            text = marker_text(marker, prefix)
+            label_marker(axes, x, level, text, colour, strong=marker.open, leftwards=leftwards)
         drawn += 1
     return drawn

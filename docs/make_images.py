@@ -19,8 +19,18 @@ from pathlib import Path
 
 import charts
 from bot import chartdata
+from charts.specs import Spec
 from storage import Repository
-from storage.records import Build, Direction, FindingKind, Result, Sample, Selector
+from storage.records import (
+    Build,
+    Direction,
+    Finding,
+    FindingKind,
+    Result,
+    Sample,
+    Selector,
+    SeriesData,
+)
 
 JOB = "perf/fio-nightly"
 START = datetime(2026, 9, 1, 1, 30, tzinfo=UTC)
@@ -106,52 +116,47 @@ def add_findings(repo: Repository) -> None:
             )
 
 
-def render_all(repo: Repository, out: Path) -> None:
-    findings = repo.findings(limit=1000)
+def trend_and_compare_specs(repo: Repository, findings: list[Finding]) -> dict[str, Spec]:
     lat4k = repo.series(Selector(job=JOB, metric="clat_p99", tags={"bs": "4k"}))
-    images = {
-        "trend.png": chartdata.trend_spec(
-            [d for d in lat4k if d.series.key.lab == "lab1"], findings
-        ),
+    lab1 = [data for data in lat4k if data.series.key.lab == "lab1"]
+    iops = repo.series(Selector(job=JOB, metric="iops", labs=("lab2",), last=30))
+    builds = [(n, repo.build_points("lab1", JOB, n)) for n in (44, 52)]
+    return {
+        "trend.png": chartdata.trend_spec(lab1, findings),
         "trend-labs.png": chartdata.trend_spec(lat4k, findings),
-        "trend-tags.png": chartdata.trend_spec(
-            repo.series(Selector(job=JOB, metric="iops", labs=("lab2",), last=30)), findings
-        ),
-        "compare-builds.png": chartdata.compare_builds_spec(
-            "lab1",
-            JOB,
-            (44, repo.build_points("lab1", JOB, 44)),
-            (52, repo.build_points("lab1", JOB, 52)),
-        ),
+        "trend-tags.png": chartdata.trend_spec(iops, findings),
+        "compare-builds.png": chartdata.compare_builds_spec("lab1", JOB, *builds),
         "compare-labs.png": chartdata.compare_labs_spec(
             repo.series(Selector(job=JOB, last=1)), "lab1", "lab2"
         ),
     }
+
+
+def recent(repo: Repository, finding: Finding, last: int = 30) -> SeriesData:
+    key = finding.series.key
+    selector = Selector(job=JOB, metric=key.metric, labs=(key.lab,), tags=dict(key.tags), last=last)
+    [data] = repo.series(selector)
+    return data
+
+
+def alert_and_digest_specs(repo: Repository, findings: list[Finding]) -> dict[str, Spec]:
     regression = next(
         f for f in findings if f.kind is FindingKind.REGRESSION and f.series.key.tags["bs"] == "4k"
     )
-    [data] = repo.series(Selector(job=JOB, metric="clat_p99", labs=("lab1",), tags={"bs": "4k"}))
-    images["alert.png"] = chartdata.alert_spec(data, regression)
     movers = sorted(findings, key=lambda f: -abs(f.change_pct))[:6]
-    images["digest.png"] = chartdata.digest_spec(
-        [
-            (
-                repo.series(
-                    Selector(
-                        job=JOB,
-                        metric=f.series.key.metric,
-                        labs=(f.series.key.lab,),
-                        tags=dict(f.series.key.tags),
-                        last=30,
-                    )
-                )[0],
-                f,
-            )
-            for f in movers
-        ],
-        title="Weekly digest · top movers",
-        subtitle="perf/fio-nightly, 2 labs, last 30 builds",
-    )
+    return {
+        "alert.png": chartdata.alert_spec(recent(repo, regression, last=BUILDS), regression),
+        "digest.png": chartdata.digest_spec(
+            [(recent(repo, f), f) for f in movers],
+            title="Weekly digest · top movers",
+            subtitle="perf/fio-nightly, 2 labs, last 30 builds",
+        ),
+    }
+
+
+def render_all(repo: Repository, out: Path) -> None:
+    findings = repo.findings(limit=1000)
+    images = trend_and_compare_specs(repo, findings) | alert_and_digest_specs(repo, findings)
     out.mkdir(parents=True, exist_ok=True)
     for name, spec in images.items():
         png = charts.render(spec)

@@ -18,7 +18,15 @@ from charts import (
     render,
 )
 from storage import Repository
-from storage.records import FindingState, Selector
+from storage.records import (
+    Direction,
+    FindingState,
+    Point,
+    Result,
+    Selector,
+    Series,
+    SeriesKey,
+)
 from tests.bot.chart_fixtures import JOB, START, add_finding, fill, started
 from tests.charts.pngs import png_size
 
@@ -206,3 +214,30 @@ def test_digest_panels_in_the_order_given(filled: Repository) -> None:
     assert png_size(render(spec)) == (1200, 400)
     with pytest.raises(ChartError, match="no series moved"):
         chartdata.digest_spec([])
+
+
+def test_compare_rows_move_shared_tags_to_the_subtitle() -> None:
+    def point(value: float) -> Point:
+        return Point(
+            build=1,
+            started=None,
+            value=value,
+            low=value,
+            high=value,
+            repeats=1,
+            result=Result.SUCCESS,
+        )
+
+    def series(sid: int, metric: str, bs: str) -> Series:
+        tags = {"bs": bs, "rw": "randread"}
+        return Series(sid, SeriesKey("lab1", JOB, metric, tags), "ms", Direction.LOWER)
+
+    left = [(series(1, "lat", "4k"), point(1.0)), (series(2, "lat", "1m"), point(2.0))]
+    right = [(series(1, "lat", "4k"), point(1.5)), (series(3, "iops", "4k"), point(9.0))]
+    spec = chartdata.compare_builds_spec("lab1", JOB, (1, left), (2, right))
+    assert spec.rows == (
+        CompareRow("iops bs=4k", "ms", "lower", None, 9.0),
+        CompareRow("lat bs=1m", "ms", "lower", 2.0, None),
+        CompareRow("lat bs=4k", "ms", "lower", 1.0, 1.5),
+    )
+    assert spec.subtitle == "rw=randread · 3 metrics"

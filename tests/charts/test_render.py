@@ -8,6 +8,8 @@ import threading
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from charts import (
     AlertSpec,
@@ -204,6 +206,7 @@ def test_alert_renders_in_the_colour_of_its_verdict() -> None:
         ({"build_after": 109}, "must come after"),
         ({"kind": "sideways"}, "kind must be one of"),
         ({"line": line([None] * 5)}, "no values"),
+        ({"level_after": math.nan}, "must be finite"),
     ],
 )
 def test_undrawable_alerts_say_why(changes: dict[str, object], message: str) -> None:
@@ -267,3 +270,28 @@ def test_render_stays_the_function_after_its_module_loads() -> None:
 
     assert charts.render is charts.renderer.render
     assert png_size(charts.render(trend(line([1.0, 2.0])))) == (WIDTH, HEIGHT)
+
+
+maybe_value = st.one_of(
+    st.none(), st.floats(allow_nan=True, allow_infinity=True), st.floats(-1e6, 1e6)
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(maybe_value, max_size=60),
+    st.sampled_from(["build", "time"]),
+    st.lists(st.sampled_from(["ok", "unstable", "failed"]), max_size=60),
+)
+def test_any_values_draw_or_say_why(
+    values: list[float | None], x_axis: str, statuses: list[str]
+) -> None:
+    """Whatever the values, a render is a PNG of the trend size or a ChartError, nothing else."""
+    status = tuple(statuses[: len(values)]) if len(statuses) >= len(values) else ()
+    spec = trend(line(values, status=status), x_axis=x_axis)
+    try:
+        data = render(spec)
+    except ChartError as exc:
+        assert "nothing to draw" in str(exc)
+    else:
+        assert png_size(data) == (WIDTH, HEIGHT)
