@@ -114,5 +114,5 @@ def draw_alert(spec: AlertSpec) -> Figure:
     between = f"changed between build #{spec.build_before} and #{spec.build_after}"
     subtitle = " · ".join(part for part in (spec.subtitle, between) if part)
     put_titles(figure, axes, spec.title, subtitle)
-    bottom_legend(figure, *axes.get_legend_handles_labels(), columns=5)
+    bottom_legend(figure, *axes.get_legend_handles_labels())
     return figure

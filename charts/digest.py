@@ -14,7 +14,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from charts.compare import shorten
 from charts.errors import ChartError
 from charts.lines import (
     check_choice,
@@ -31,6 +30,7 @@ from charts.style import (
     TickFormatter,
     format_pct,
     new_figure,
+    shorten,
     verdict_colour,
 )
 

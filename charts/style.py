@@ -68,6 +68,11 @@ SI_PREFIXES: Final = (  # (from, divide by, prefix): plain numbers up to 9,999
 )
 PNG_OPTIONS: Final = {"compress_level": 3}  # 6 (the default) is slower for ~5% smaller files
 PLOT_MARGINS: Final = (125, 35, 92, 125)  # px: left, right, top, bottom
+LEGEND_CHAR_PX: Final = 10  # width of one legend character at 13 pt, a little generous
+LEGEND_KEY_PX: Final = 60  # the key and the gap after an entry
+LEGEND_ROW_PX: Final = 26
+TITLE_CHARS: Final = 76  # what fits the width at the title and subtitle sizes
+SUBTITLE_CHARS: Final = 110
 
 
 def new_figure(width: int = WIDTH, height: int = HEIGHT) -> Figure:
@@ -95,8 +100,20 @@ def plot_figure(width: int = WIDTH, height: int = HEIGHT) -> tuple[Figure, Axes]
     return figure, figure.add_subplot()
 
 
-def bottom_legend(figure: Figure, handles: list[Any], labels: list[str], columns: int) -> None:
-    """A one-row (or two-row) legend along the bottom edge of a `plot_figure`."""
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def bottom_legend(figure: Figure, handles: list[Any], labels: list[str]) -> None:
+    """A legend along the bottom edge of a `plot_figure`, in as many columns as fit; the plot's
+    bottom margin grows by one line for each legend row past the first."""
+    width = figure.get_figwidth() * DPI
+    widest = max((len(label) for label in labels), default=1) * LEGEND_CHAR_PX + LEGEND_KEY_PX
+    columns = max(1, min(len(labels), int((width - 40) // widest), 4))
+    rows = -(-len(labels) // columns)
+    height = figure.get_figheight() * DPI
+    figure.subplots_adjust(bottom=(PLOT_MARGINS[3] + LEGEND_ROW_PX * (rows - 1)) / height)
     figure.legend(
         handles,
         labels,
@@ -234,11 +251,20 @@ def put_titles(figure: Figure, axes: Axes, title: str, subtitle: str) -> None:
     matplotlib re-measure every tick label to place it).
     """
     if figure.get_layout_engine() is not None:  # the engine places both
-        figure.suptitle(title, x=0.01, ha="left", fontweight="bold")
+        figure.suptitle(shorten(title, TITLE_CHARS), x=0.01, ha="left", fontweight="bold")
         if subtitle:
-            axes.set_title(subtitle, loc="left", color=MUTED, fontsize=14, pad=10)
+            text = shorten(subtitle, SUBTITLE_CHARS)
+            axes.set_title(text, loc="left", color=MUTED, fontsize=14, pad=10)
         return
     height = figure.get_figheight() * DPI
-    figure.suptitle(title, x=0.01, y=1 - 12 / height, ha="left", va="top", fontweight="bold")
+    figure.suptitle(
+        shorten(title, TITLE_CHARS),
+        x=0.01,
+        y=1 - 12 / height,
+        ha="left",
+        va="top",
+        fontweight="bold",
+    )
     if subtitle:
-        figure.text(0.01, 1 - 52 / height, subtitle, color=MUTED, fontsize=14, va="top")
+        text = shorten(subtitle, SUBTITLE_CHARS)
+        figure.text(0.01, 1 - 52 / height, text, color=MUTED, fontsize=14, va="top")

@@ -33,12 +33,14 @@ from charts.style import (
     format_value,
     plot_figure,
     put_titles,
+    shorten,
     style_value_axis,
 )
 
 log = logging.getLogger(__name__)
 
 MAX_LINES = len(LINE_COLOURS)
+LINE_LABEL_CHARS = 34
 
 
 def latest_value(arrays: LineArrays) -> float | None:
@@ -76,7 +78,7 @@ def draw_trend(spec: TrendSpec) -> Figure:
     slot = 0
     for line, data, colour in zip(spec.lines, arrays, LINE_COLOURS, strict=False):
         latest = format_value(latest_value(data), spec.unit)
-        draw_line(axes, data, colour, f"{line.label}  (last {latest})")
+        draw_line(axes, data, colour, f"{shorten(line.label, LINE_LABEL_CHARS)}  (last {latest})")
         draw_status(axes, data, used)
         prefix = line.label if len(spec.lines) > 1 else ""
         slot += draw_markers(axes, data, line.markers, prefix=prefix, slot=slot)
@@ -87,6 +89,5 @@ def draw_trend(spec: TrendSpec) -> Figure:
     handles, labels = axes.get_legend_handles_labels()
     status_labels = {str(style["label"]) for style in STATUS_STYLE.values()}
     order = sorted(range(len(labels)), key=lambda i: labels[i] in status_labels)  # lines first
-    columns = min(4, len(labels))
-    bottom_legend(figure, [handles[i] for i in order], [labels[i] for i in order], columns)
+    bottom_legend(figure, [handles[i] for i in order], [labels[i] for i in order])
     return figure
