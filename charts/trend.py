@@ -25,7 +25,7 @@ from charts.lines import (
     draw_status,
     line_arrays,
 )
-from charts.specs import TrendSpec
+from charts.specs import MAX_LINES, TrendSpec
 from charts.style import (
     LINE_COLOURS,
     axis_label,
@@ -39,7 +39,6 @@ from charts.style import (
 
 log = logging.getLogger(__name__)
 
-MAX_LINES = len(LINE_COLOURS)
 LINE_LABEL_CHARS = 34
 
 

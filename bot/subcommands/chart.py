@@ -18,12 +18,11 @@ from bot import chartdata
 from bot.context import Context
 from bot.errors import UsageError, UserError, WorkFailed
 from charts import CompareSpec, TrendSpec
+from charts.specs import MAX_LINES
 from storage import Repository
 from storage.records import Selector, SeriesData
 
 log = logging.getLogger(__name__)
-
-MAX_LINES = 6
 
 
 def register(subparsers: Any) -> None:

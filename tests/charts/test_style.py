@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from charts.specs import MAX_LINES
 from charts.style import (
     BETTER,
+    LINE_COLOURS,
     NEUTRAL,
     WORSE,
     TickFormatter,
@@ -122,3 +124,8 @@ def test_tick_labels_agree_with_each_other(locs: list[float], labels: list[str])
     formatter = TickFormatter()
     formatter.set_locs(locs)
     assert [formatter(v) for v in locs] == labels
+
+
+def test_each_trend_line_has_its_own_colour() -> None:
+    assert len(LINE_COLOURS) >= MAX_LINES
+    assert len(set(LINE_COLOURS[:MAX_LINES])) == MAX_LINES
