@@ -60,6 +60,8 @@ def keep_rows(rows: tuple[CompareRow, ...]) -> tuple[list[CompareRow], str]:
 
 
 def value_text(row: CompareRow, spec: CompareSpec) -> str:
+    if row.left is None and row.right is None:
+        return "no values"
     if row.left is None:
         return f"only in {spec.right_label}: {format_value(row.right, row.unit)}"
     if row.right is None:

@@ -138,6 +138,7 @@ ROWS = (
     CompareRow("read_latency_p99 bs=4k", "ms", "lower", 12.0, 10.0),
     CompareRow("cpu", "%", "lower", 50.0, None),
     CompareRow("zero before", "ms", "lower", 0.0, 3.0),
+    CompareRow("gone", "ms", "lower", None, None),
 )
 
 
