@@ -68,7 +68,7 @@ SI_PREFIXES: Final = (  # (from, divide by, prefix): plain numbers up to 9,999
 )
 PNG_OPTIONS: Final = {"compress_level": 3}  # 6 (the default) is slower for ~5% smaller files
 PLOT_MARGINS: Final = (125, 35, 92, 125)  # px: left, right, top, bottom
-LEGEND_CHAR_PX: Final = 10  # width of one legend character at 13 pt, a little generous
+LEGEND_CHAR_PX: Final = 9  # width of one legend character at 13 pt, a little generous
 LEGEND_KEY_PX: Final = 60  # the key and the gap after an entry
 LEGEND_ROW_PX: Final = 26
 TITLE_CHARS: Final = 76  # what fits the width at the title and subtitle sizes

@@ -47,6 +47,15 @@ def latest_value(arrays: LineArrays) -> float | None:
     return float(arrays.y[finite[-1]]) if len(finite) else None
 
 
+def fit_builds(axes: Axes, first: float, last: float) -> None:
+    """A build axis from just before the first build to just after the last (no `#0` ticks)."""
+    pad = max(0.5, (last - first) * 0.02)
+    axes.set_xlim(first - pad, last + pad)
+    axes.xaxis.set_major_formatter(
+        FuncFormatter(lambda v, _pos: f"#{v:.0f}" if first <= v <= last else "")
+    )
+
+
 def style_x_axis(axes: Axes, x_axis: str) -> None:
     """Dates as concise labels on a time axis; `#123` build numbers on a build axis."""
     if x_axis == "time":
@@ -83,6 +92,9 @@ def draw_trend(spec: TrendSpec) -> Figure:
         slot += draw_markers(axes, data, line.markers, prefix=prefix, slot=slot)
     style_value_axis(axes)
     style_x_axis(axes, spec.x_axis)
+    if spec.x_axis == "build":
+        xs = [data.x for data in arrays if len(data.x)]
+        fit_builds(axes, min(float(x[0]) for x in xs), max(float(x[-1]) for x in xs))
     axes.set_ylabel(axis_label(spec.unit, spec.direction))
     put_titles(figure, axes, spec.title, spec.subtitle)
     handles, labels = axes.get_legend_handles_labels()
