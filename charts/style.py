@@ -13,6 +13,7 @@ import logging
 import math
 from typing import Any, Final
 
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -60,6 +61,7 @@ RC: Final[dict[Any, Any]] = {  # keys are checked by rc_context
     "timezone": "UTC",
 }
 
+HUGE: Final = 1e15  # from here numbers show as powers of ten (1.2e+18), past the T prefix
 SI_PREFIXES: Final = (  # (from, divide by, prefix): plain numbers up to 9,999
     (1e12, 1e12, "T"),
     (1e9, 1e9, "G"),
@@ -147,6 +149,8 @@ def compact_number(value: float) -> str:
     if not math.isfinite(value):
         return "n/a"
     size = abs(value)
+    if size >= HUGE:
+        return f"{value:.3g}"
     for threshold, scale, prefix in SI_PREFIXES:
         if size >= threshold:
             return digits(value / scale) + prefix
@@ -182,7 +186,9 @@ def change_pct(before: float | None, after: float | None) -> float | None:
         return None
     if before == 0:
         return 0.0 if after == 0 else None
-    return (after - before) / abs(before) * 100.0
+    with np.errstate(over="ignore"):
+        change = float(np.float64(after - before) / abs(before) * 100.0)
+    return change if math.isfinite(change) else None
 
 
 def is_worse(change: float, direction: str) -> bool:
@@ -224,7 +230,7 @@ class TickFormatter(Formatter):
     def __call__(self, x: float, pos: int | None = None) -> str:
         biggest = max((abs(v) for v in self.ticks), default=abs(x))
         _, scale, prefix = next((row for row in SI_PREFIXES if biggest >= row[0]), (0, 1.0, ""))
-        if 0 < biggest < 1e-3:  # tiny: a shared power of ten (2.5e-6, 3.0e-6)
+        if 0 < biggest < 1e-3 or biggest >= HUGE:  # a shared power of ten (2.5e-6, 3.0e18)
             power = math.floor(math.log10(biggest))
             scale, prefix = 10.0**power, f"e{power}"
         scaled = [v / scale for v in self.ticks] or [x / scale]
