@@ -50,11 +50,12 @@ class Settings:
     """Detector settings; `change_points(values, **settings)` overrides any of them by name."""
 
     threshold: float = 4.0  # MOSUM candidate threshold, in standard errors
-    confirm: float = 5.0  # validation threshold on the segments between neighbours
+    confirm: float = 5.5  # validation threshold on the segments between neighbours
     scales: tuple[int, ...] = (5, 10, 20, 40, 80)  # MOSUM windows (builds per side)
     max_window: int = 120  # at most this many builds per side in validation
-    min_size: int = 5  # builds needed on each side of a change (and between two changes)
-    min_length: int = 12  # series with fewer present values report nothing
+    min_size: int = 4  # builds needed on each side of a change (and between two changes)
+    min_regime: int = 10  # a shorter regime between two changes is an excursion (a burst)
+    min_length: int = 10  # series with fewer present values report nothing
     clip: float = 3.0  # winsorize at the running median +- clip local spreads
     drift_ratio: float = 0.5  # the jump must explain at least this share of the level shift
 
@@ -97,8 +98,13 @@ def prepare(values: Values, settings: Settings) -> Prepared:
     resid = x - median
     limit = settings.clip * _local_spread(resid)
     clipped = np.clip(resid, -limit, limit)
-    return Prepared(raw=present, positions=positions, clean=median + clipped, resid2=clipped**2,
-                    settings=settings)
+    return Prepared(
+        raw=present,
+        positions=positions,
+        clean=median + clipped,
+        resid2=clipped**2,
+        settings=settings,
+    )
 
 
 def _running_median(x: Array, half: int) -> Array:
@@ -141,15 +147,17 @@ def mosum(prep: Prepared, scale: int) -> tuple[npt.NDArray[np.int64], Array]:
     lo, hi = np.maximum(idx - span, 0), np.minimum(idx + span, n)
     var_b = (sq[idx] - sq[lo]) / (idx - lo)
     var_a = (sq[hi] - sq[idx]) / (hi - idx)
-    return idx, standardize(after - before, (var_b + var_a) / scale)
+    # A floor relative to the data keeps a noiseless step finite, so the peak is its middle.
+    floor = (1e-9 * float(np.max(np.abs(prep.clean)))) ** 2
+    return idx, standardize(after - before, np.maximum((var_b + var_a) / scale, floor))
 
 
 def standardize(diff: Array, var: Array) -> Array:
     """diff / sqrt(var), with 0/0 = 0 and x/0 = +-inf (a step in a noiseless series)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         z = diff / np.sqrt(var)
-    return np.asarray(np.where(var > 0, z, np.where(diff == 0, 0.0, np.sign(diff) * np.inf)),
-                      dtype=np.float64)
+        step = np.where(diff == 0, 0.0, np.sign(diff) * np.inf)
+    return np.asarray(np.where(var > 0, z, step), dtype=np.float64)
 
 
 def candidates(prep: Prepared) -> list[tuple[int, int]]:
@@ -168,8 +176,7 @@ def candidates(prep: Prepared) -> list[tuple[int, int]]:
     return sorted(chosen)
 
 
-def _peaks(idx: npt.NDArray[np.int64], z: Array, threshold: float,
-           scale: int) -> list[int]:
+def _peaks(idx: npt.NDArray[np.int64], z: Array, threshold: float, scale: int) -> list[int]:
     """The arg-max of each run of exceedances (runs closer than scale/2 join)."""
     over = np.flatnonzero(z >= threshold)
     if not len(over):

@@ -17,6 +17,8 @@ from analysis.mosum import Array, Prepared, Split, prefix
 
 log = logging.getLogger(__name__)
 
+VAR_SPAN = 32  # the noise of each side is measured over at least this many builds
+
 
 class Stretch:
     """Prefix sums of one prepared series, for O(1) means and variances of any segment."""
@@ -24,14 +26,16 @@ class Stretch:
     def __init__(self, prep: Prepared) -> None:
         self.prep = prep
         self.sums = prefix(prep.clean)
-        self.sq = prefix(prep.resid2)
+        self.sq = prefix(prep.clean**2)
         self.n = len(prep.clean)
 
     def mean(self, a: int, b: int) -> float:
         return float(self.sums[b] - self.sums[a]) / (b - a)
 
     def var(self, a: int, b: int) -> float:
-        return float(self.sq[b] - self.sq[a]) / (b - a)
+        """The variance of the winsorized values of [a, b) (about their own mean)."""
+        mean = self.mean(a, b)
+        return max(0.0, float(self.sq[b] - self.sq[a]) / (b - a) - mean * mean)
 
     def best_split(self, a: int, b: int, first: int, last: int) -> int:
         """The j in [first, last] maximising |mean(a:j) - mean(j:b)| * sqrt((j-a)(b-j)/(b-a))."""
@@ -59,13 +63,20 @@ class Stretch:
         j = self.best_split(a, b, first, last)
         a, b = max(lo, j - s.max_window), min(hi, j + s.max_window)
         jump = self.mean(j, b) - self.mean(a, j)
-        var = self.var(a, j) / (j - a) + self.var(j, b) / (b - j)
+        span = max(VAR_SPAN, s.min_regime)
+        var_b = self.var(max(0, min(a, j - span)), j)
+        var_a = self.var(j, min(self.n, max(b, j + span)))
+        var = var_b / (j - a) + var_a / (b - j)
         score = abs(jump) / np.sqrt(var) if var > 0 else (np.inf if jump else 0.0)
         if not self.explains_level_shift(a, j, b, jump):
             score = 0.0
         raw = self.prep.raw
-        return Split(index=j, score=float(score), before=float(np.median(raw[a:j])),
-                     after=float(np.median(raw[j:b])))
+        return Split(
+            index=j,
+            score=float(score),
+            before=float(np.median(raw[a:j])),
+            after=float(np.median(raw[j:b])),
+        )
 
     def explains_level_shift(self, a: int, j: int, b: int, jump: float) -> bool:
         """False when a common slope on both sides accounts for most of the jump (a drift)."""
@@ -82,7 +93,7 @@ def validate(prep: Prepared, found: list[tuple[int, int]]) -> list[Split]:
     stretch = Stretch(prep)
     s = prep.settings
     points = [k for k, _ in found]
-    radii = [max(2, scale // 2) for _, scale in found]
+    radii = [scale for _, scale in found]
     splits: list[Split | None] = [None] * len(points)
     dirty = set(range(len(points)))
     while True:
@@ -92,9 +103,20 @@ def validate(prep: Prepared, found: list[tuple[int, int]]) -> list[Split]:
             splits[i] = stretch.evaluate(lo, points[i], hi, radii[i])
             if splits[i] is not None:
                 points[i] = splits[i].index  # type: ignore[union-attr]
-        failing = [i for i, sp in enumerate(splits) if sp is None or sp.score < s.confirm]
+        failing = [
+            i
+            for i, sp in enumerate(splits)
+            if sp is None or sp.score < s.confirm or _transient(points, i, s.min_regime)
+        ]
         if not failing:
             return [sp for sp in splits if sp is not None]
         worst = min(failing, key=lambda i: -1.0 if splits[i] is None else splits[i].score)  # type: ignore[union-attr]
         del points[worst], radii[worst], splits[worst]
         dirty = {i for i in (worst - 1, worst) if 0 <= i < len(points)}
+
+
+def _transient(points: list[int], i: int, min_regime: int) -> bool:
+    """A regime shorter than min_regime between two changes is an excursion, not a change."""
+    return (i > 0 and points[i] - points[i - 1] < min_regime) or (
+        i + 1 < len(points) and points[i + 1] - points[i] < min_regime
+    )

@@ -171,6 +171,23 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class DetectionConfig:
+    min_effect_pct: float = setting(2.0, "changes smaller than this (in % of the level) are not "
+                                    "reported")
+    min_effect_pct_by_metric: dict[str, float] = setting(
+        {}, "per metric: a metric name or glob pattern (\"*p99*\") -> its own minimum in %"
+    )
+
+    def validate(self, path: str) -> None:
+        values = {"min_effect_pct": self.min_effect_pct, **{
+            f"min_effect_pct_by_metric.{k}": v for k, v in self.min_effect_pct_by_metric.items()
+        }}
+        for key, value in values.items():
+            if not 0 <= value < 1000:
+                raise ConfigError(f"{path}.{key} must be a percentage between 0 and 1000")
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     storage: StorageConfig = field(default_factory=StorageConfig)
     slack: SlackConfig = field(default_factory=SlackConfig)
@@ -178,6 +195,7 @@ class Config:
     jobs: tuple[JobConfig, ...] = ()
     web: WebConfig = field(default_factory=WebConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    detection: DetectionConfig = field(default_factory=DetectionConfig)
     source: str = field(default="", metadata={"internal": True})
     slack_configured: bool = field(default=False, metadata={"internal": True})
 
@@ -298,7 +316,8 @@ def _convert(hint: Any, value: Any, path: str) -> Any:
     if origin is dict:
         if not isinstance(value, dict):
             raise ConfigError(f"{path} must be a table")
-        return {str(k): _convert(str, v, f"{path}.{k}") for k, v in value.items()}
+        item = typing.get_args(hint)[1]
+        return {str(k): _convert(item, v, f"{path}.{k}") for k, v in value.items()}
     return _scalar(hint, value, path)
 
 
