@@ -10,6 +10,7 @@ from analysis.changepoints import (
     ChangePoint,
     change_points,
     classify,
+    merge,
     min_effect_for,
     update,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "Settings",
     "change_points",
     "classify",
+    "merge",
     "min_effect_for",
     "update",
 ]

@@ -34,6 +34,7 @@ WORSE_SIGN: dict[str, float] = {
     "higher": -1.0,
     "higher_is_better": -1.0,
 }
+MIN_REGIME = Settings().min_regime
 SETTING_NAMES = frozenset(f.name for f in fields(Settings))
 
 
@@ -109,6 +110,14 @@ def update(
         values[start:], direction=direction, min_effect_pct=min_effect_pct, **settings
     )
     fresh = [replace(p, index=p.index + start) for p in tail if p.index + start > last]
+    return merge(previous, fresh, min_regime=config.min_regime)
+
+
+def merge(previous: Sequence[ChangePoint], found: Sequence[ChangePoint], *,
+          min_regime: int = MIN_REGIME) -> list[ChangePoint]:
+    """Earlier change points plus those of a fresh analysis that are not one of them again
+    (within `min_regime` values of an earlier one); earlier ones win, so nothing moves."""
+    fresh = [p for p in found if all(abs(p.index - q.index) >= min_regime for q in previous)]
     return sorted([*previous, *fresh], key=lambda p: p.index)
 
 

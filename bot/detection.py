@@ -107,9 +107,9 @@ def check_series(
     min_effect = analysis.min_effect_for(
         series.key.metric, settings.min_effect_pct_by_metric, settings.min_effect_pct
     )
-    changes = analysis.update(
-        values, previous, direction=series.direction.value, min_effect_pct=min_effect
-    )
+    analyse = _analyse_all if full else analysis.update
+    changes = analyse(values, previous, direction=series.direction.value,
+                      min_effect_pct=min_effect)
     known = {f.build_after: f for f in stored}
     out = []
     for change in changes:
@@ -128,6 +128,13 @@ def check_series(
                 )
             )
     return out
+
+
+def _analyse_all(values: Sequence[float | None], previous: Sequence[analysis.ChangePoint], *,
+                 direction: str, min_effect_pct: float) -> list[analysis.ChangePoint]:
+    """The whole history analysed afresh; stored findings win over what it finds near them."""
+    found = analysis.change_points(values, direction=direction, min_effect_pct=min_effect_pct)
+    return analysis.merge(previous, found)
 
 
 def _as_change_points(
