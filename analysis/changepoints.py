@@ -113,8 +113,9 @@ def update(
     return merge(previous, fresh, min_regime=config.min_regime)
 
 
-def merge(previous: Sequence[ChangePoint], found: Sequence[ChangePoint], *,
-          min_regime: int = MIN_REGIME) -> list[ChangePoint]:
+def merge(
+    previous: Sequence[ChangePoint], found: Sequence[ChangePoint], *, min_regime: int = MIN_REGIME
+) -> list[ChangePoint]:
     """Earlier change points plus those of a fresh analysis that are not one of them again
     (within `min_regime` values of an earlier one); earlier ones win, so nothing moves."""
     fresh = [p for p in found if all(abs(p.index - q.index) >= min_regime for q in previous)]

@@ -108,8 +108,7 @@ def check_series(
         series.key.metric, settings.min_effect_pct_by_metric, settings.min_effect_pct
     )
     analyse = _analyse_all if full else analysis.update
-    changes = analyse(values, previous, direction=series.direction.value,
-                      min_effect_pct=min_effect)
+    changes = analyse(values, previous, direction=series.direction.value, min_effect_pct=min_effect)
     known = {f.build_after: f for f in stored}
     out = []
     for change in changes:
@@ -130,8 +129,13 @@ def check_series(
     return out
 
 
-def _analyse_all(values: Sequence[float | None], previous: Sequence[analysis.ChangePoint], *,
-                 direction: str, min_effect_pct: float) -> list[analysis.ChangePoint]:
+def _analyse_all(
+    values: Sequence[float | None],
+    previous: Sequence[analysis.ChangePoint],
+    *,
+    direction: str,
+    min_effect_pct: float,
+) -> list[analysis.ChangePoint]:
     """The whole history analysed afresh; stored findings win over what it finds near them."""
     found = analysis.change_points(values, direction=direction, min_effect_pct=min_effect_pct)
     return analysis.merge(previous, found)

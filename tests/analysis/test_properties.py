@@ -33,10 +33,16 @@ def test_a_constant_series_has_no_change(level: float, n: int) -> None:
 
 
 @PROPERTY
-@given(st.integers(0, 2**32), st.integers(40, 400), st.integers(20, 380), st.floats(8, 30),
-       st.booleans())
-def test_an_injected_step_is_found_where_it_is(seed: int, n: int, at: int, pct: float,
-                                               down: bool) -> None:
+@given(
+    st.integers(0, 2**32),
+    st.integers(40, 400),
+    st.integers(20, 380),
+    st.floats(8, 30),
+    st.booleans(),
+)
+def test_an_injected_step_is_found_where_it_is(
+    seed: int, n: int, at: int, pct: float, down: bool
+) -> None:
     at = min(at, n - 20)
     values = series(seed, n, [(at, -pct if down else pct)], sigma=1.0)
     assert indexes(values) == [at]

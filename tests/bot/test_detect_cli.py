@@ -13,8 +13,19 @@ from storage import Repository
 from storage.records import Build, Direction, Result, Sample
 
 JOB = "perf/fio-nightly"
-KEYS = ["lab", "job", "metric", "tags", "unit", "kind", "build_before", "build_after",
-        "value_before", "value_after", "change_pct"]
+KEYS = [
+    "lab",
+    "job",
+    "metric",
+    "tags",
+    "unit",
+    "kind",
+    "build_before",
+    "build_after",
+    "value_before",
+    "value_after",
+    "change_pct",
+]
 
 
 def level(n: int, base: float, moves: dict[int, float]) -> float:
@@ -38,10 +49,16 @@ def seed_db(path: Path, builds: int = 200, lat_moves: dict[int, float] | None = 
             iops = level(n, 5000.0, {60: 1.08}) * (1 + rng.gauss(0, 0.01))
             failed = n == 150
             repo.save_build(
-                Build(lab="lab1", job=JOB, number=n,
-                      result=Result.FAILURE if failed else Result.SUCCESS),
-                [Sample("read.lat_p99", lat, "ms", Direction.LOWER, tags),
-                 Sample("read.iops", 1.0 if failed else iops, "IOPS", Direction.HIGHER, tags)],
+                Build(
+                    lab="lab1",
+                    job=JOB,
+                    number=n,
+                    result=Result.FAILURE if failed else Result.SUCCESS,
+                ),
+                [
+                    Sample("read.lat_p99", lat, "ms", Direction.LOWER, tags),
+                    Sample("read.iops", 1.0 if failed else iops, "IOPS", Direction.HIGHER, tags),
+                ],
             )
     repo.close()
 
@@ -67,8 +84,7 @@ def stored_findings(config: Path) -> list[tuple[str, int]]:
     return sorted(found)
 
 
-def test_json_has_exactly_the_stable_keys(capsys: pytest.CaptureFixture[str],
-                                          config: Path) -> None:
+def test_json_has_exactly_the_stable_keys(capsys: pytest.CaptureFixture[str], config: Path) -> None:
     seed_db(config.parent / "perfdash.db")
     code, out, err = run(capsys, config, "--json")
     assert (code, err) == (0, "")
@@ -76,13 +92,23 @@ def test_json_has_exactly_the_stable_keys(capsys: pytest.CaptureFixture[str],
     assert [list(row) for row in rows] == [KEYS, KEYS]
     iops, lat = rows
     assert {k: iops[k] for k in KEYS if not k.startswith(("value", "change"))} == {
-        "lab": "lab1", "job": JOB, "metric": "read.iops", "tags": "bs=4k;iodepth=32",
-        "unit": "IOPS", "kind": "improvement", "build_before": 59, "build_after": 60,
+        "lab": "lab1",
+        "job": JOB,
+        "metric": "read.iops",
+        "tags": "bs=4k;iodepth=32",
+        "unit": "IOPS",
+        "kind": "improvement",
+        "build_before": 59,
+        "build_after": 60,
     }
     assert iops["change_pct"] == pytest.approx(8.0, abs=1.0)
     assert iops["value_before"] == pytest.approx(5000, rel=0.01)
     assert (lat["metric"], lat["kind"], lat["build_before"], lat["build_after"]) == (
-        "read.lat_p99", "regression", 119, 120)
+        "read.lat_p99",
+        "regression",
+        119,
+        120,
+    )
     assert lat["change_pct"] == pytest.approx(15.0, abs=1.5)
 
 
@@ -94,34 +120,53 @@ def test_findings_are_stored_once(capsys: pytest.CaptureFixture[str], config: Pa
     assert stored_findings(config) == [("read.iops", 60), ("read.lat_p99", 120)]
 
 
-def test_table_is_readable_and_marks_new_findings(capsys: pytest.CaptureFixture[str],
-                                                  config: Path) -> None:
+def test_table_is_readable_and_marks_new_findings(
+    capsys: pytest.CaptureFixture[str], config: Path
+) -> None:
     seed_db(config.parent / "perfdash.db")
     code, out, _ = run(capsys, config, "--metric", "read.lat_p99")
     lines = out.splitlines()
     assert code == 0
-    assert lines[0].split() == ["kind", "lab", "job", "metric", "tags", "builds", "before",
-                                "after", "change"]
-    assert lines[1].split()[:6] == ["regression", "lab1", JOB, "read.lat_p99",
-                                    "bs=4k;iodepth=32", "119->120"]
+    assert lines[0].split() == [
+        "kind",
+        "lab",
+        "job",
+        "metric",
+        "tags",
+        "builds",
+        "before",
+        "after",
+        "change",
+    ]
+    assert lines[1].split()[:6] == [
+        "regression",
+        "lab1",
+        JOB,
+        "read.lat_p99",
+        "bs=4k;iodepth=32",
+        "119->120",
+    ]
     assert lines[1].endswith("new")
     assert lines[2] == "1 change point(s), 1 new"
     _, again, _ = run(capsys, config, "--metric", "read.lat_p99")
     assert again.splitlines()[-1] == "1 change point(s), 0 new"
 
 
-def test_per_metric_minimum_effect_from_the_config(capsys: pytest.CaptureFixture[str],
-                                                   config: Path) -> None:
+def test_per_metric_minimum_effect_from_the_config(
+    capsys: pytest.CaptureFixture[str], config: Path
+) -> None:
     seed_db(config.parent / "perfdash.db")
-    config.write_text(config.read_text() + '[detection]\nmin_effect_pct_by_metric = '
-                      '{ "*p99*" = 20.0 }\n')
+    config.write_text(
+        config.read_text() + '[detection]\nmin_effect_pct_by_metric = { "*p99*" = 20.0 }\n'
+    )
     code, out, _ = run(capsys, config, "--json")
     assert code == 0
     assert [row["metric"] for row in json.loads(out)] == ["read.iops"]
 
 
-def test_only_the_newest_window_is_read_unless_full(capsys: pytest.CaptureFixture[str],
-                                                    config: Path) -> None:
+def test_only_the_newest_window_is_read_unless_full(
+    capsys: pytest.CaptureFixture[str], config: Path
+) -> None:
     seed_db(config.parent / "perfdash.db", builds=900, lat_moves={100: 1.2, 800: 0.8})
     _, out, _ = run(capsys, config, "--metric", "read.lat_p99", "--json")
     assert [row["build_after"] for row in json.loads(out)] == [800]
@@ -130,15 +175,15 @@ def test_only_the_newest_window_is_read_unless_full(capsys: pytest.CaptureFixtur
     assert [b for m, b in stored_findings(config) if m == "read.lat_p99"] == [100, 800]
 
 
-def test_an_empty_database_finds_nothing(capsys: pytest.CaptureFixture[str],
-                                         config: Path) -> None:
+def test_an_empty_database_finds_nothing(capsys: pytest.CaptureFixture[str], config: Path) -> None:
     assert run(capsys, config) == (0, "no change points found\n", "")
     assert run(capsys, config, "--json") == (0, "[]\n", "")
 
 
 @pytest.mark.parametrize("args", [["--job", "perf/nope"], ["--lab", "lab9", "--metric", "x"]])
-def test_an_unknown_name_is_one_sentence_and_exit_2(capsys: pytest.CaptureFixture[str],
-                                                    config: Path, args: list[str]) -> None:
+def test_an_unknown_name_is_one_sentence_and_exit_2(
+    capsys: pytest.CaptureFixture[str], config: Path, args: list[str]
+) -> None:
     seed_db(config.parent / "perfdash.db")
     code, out, err = run(capsys, config, *args)
     assert (code, out) == (2, "")
@@ -147,8 +192,9 @@ def test_an_unknown_name_is_one_sentence_and_exit_2(capsys: pytest.CaptureFixtur
     assert stored_findings(config) == []
 
 
-def test_a_bad_minimum_in_the_config_is_exit_2(capsys: pytest.CaptureFixture[str],
-                                               config: Path) -> None:
+def test_a_bad_minimum_in_the_config_is_exit_2(
+    capsys: pytest.CaptureFixture[str], config: Path
+) -> None:
     config.write_text(config.read_text() + "[detection]\nmin_effect_pct = -3\n")
     code, out, err = run(capsys, config)
     assert (code, out) == (2, "")
