@@ -39,10 +39,14 @@ def build_parser() -> argparse.ArgumentParser:
         prog="perfdash",
         description="Performance-test results from Jenkins, as charts and alerts in Slack.",
     )
-    parser.add_argument("--config", metavar="PATH",
-                        help="config file (default: $PERFDASH_CONFIG, else ./perfdash.toml)")
-    parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="more log output (-vv for debug)")
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="config file (default: $PERFDASH_CONFIG, else ./perfdash.toml)",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in SUBCOMMANDS:
         module.register(commands)
@@ -59,8 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     configure_logging(args.verbose)
     env = environment()
-    ctx = Context(config_path=resolve_path(args.config, env), env=env, stdout=sys.stdout,
-                  stderr=sys.stderr)
+    ctx = Context(
+        config_path=resolve_path(args.config, env), env=env, stdout=sys.stdout, stderr=sys.stderr
+    )
     try:
         return int(args.run(args, ctx))
     except UserError as exc:

@@ -33,10 +33,6 @@ _DIGEST = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun) ([01]\d|2[0-3]):([0-5]\d)$
 
 def setting(default: Any = MISSING, help: str = "", **kwargs: Any) -> Any:
     """A config field: its default and the text that documents it."""
-    if default is not MISSING and isinstance(default, (list, dict, tuple)) and default:
-        raise TypeError("use default_factory for non-empty containers")
-    if isinstance(default, dict):
-        return field(default_factory=dict, metadata={"help": help}, **kwargs)
     return field(default=default, metadata={"help": help}, **kwargs)
 
 
@@ -51,7 +47,9 @@ class StorageConfig:
 
 @dataclass(frozen=True, slots=True)
 class SlackConfig:
-    mode: str = setting("socket", '"socket" (needs SLACK_APP_TOKEN) or "http" (SLACK_SIGNING_SECRET)')
+    mode: str = setting(
+        "socket", '"socket" (needs SLACK_APP_TOKEN) or "http" (SLACK_SIGNING_SECRET)'
+    )
     api_url: str = setting("https://slack.com/api/", "the Slack Web API base URL")
     command: str = setting("/perf", "the slash command perfdash answers")
     alerts_channel: str = setting("", "channel ID for regression alerts")
@@ -110,8 +108,12 @@ class ReportConfig:
     format: str = setting("auto", 'a name from `perfdash formats`, or "auto"')
     patterns: tuple[str, ...] = setting((), "console: regexes whose named groups become metrics")
     unit: str = setting("", "console: the unit of the pattern metrics")
-    direction: str = setting("", 'console: "lower" or "higher" is better; empty guesses from the name')
-    tags: dict[str, str] = setting({}, "tags added to every sample of this report")
+    direction: str = setting(
+        "", 'console: "lower" or "higher" is better; empty guesses from the name'
+    )
+    tags: dict[str, str] = field(
+        default_factory=dict, metadata={"help": "tags added to every sample of this report"}
+    )
 
     def validate(self, path: str) -> None:
         if bool(self.artifact) == self.console:
@@ -162,8 +164,9 @@ class ScheduleConfig:
         try:
             zoneinfo.ZoneInfo(self.timezone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise ConfigError(f"{path}.timezone {self.timezone!r} is not a known time zone") \
-                from None
+            raise ConfigError(
+                f"{path}.timezone {self.timezone!r} is not a known time zone"
+            ) from None
         if not 1 <= self.sync_every_minutes <= 24 * 60:
             raise ConfigError(f"{path}.sync_every_minutes must be between 1 and 1440")
         if not _DIGEST.match(self.digest):
@@ -231,8 +234,10 @@ class Config:
         missing = self.missing_secrets(env, slack=slack)
         if missing:
             raise ConfigError(
-                "set the environment variable" + ("s " if len(missing) > 1 else " ")
-                + ", ".join(missing) + f" (named by {self.source or 'the config'})"
+                "set the environment variable"
+                + ("s " if len(missing) > 1 else " ")
+                + ", ".join(missing)
+                + f" (named by {self.source or 'the config'})"
             )
 
 
@@ -278,7 +283,7 @@ def parse_config(text: str, source: str = "<config>") -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source} is not valid TOML: {exc}") from None
-    config = _build(Config, data, "")
+    config: Config = _build(Config, data, "")
     return replace(config, source=source, slack_configured="slack" in data)
 
 
@@ -307,7 +312,7 @@ def _build(cls: type, data: Any, path: str) -> Any:
 def _convert(hint: Any, value: Any, path: str) -> Any:
     origin = typing.get_origin(hint)
     if is_dataclass(hint):
-        return _build(hint, value, path)
+        return _build(typing.cast(type, hint), value, path)
     if origin is tuple:
         item = typing.get_args(hint)[0]
         if not isinstance(value, list):
@@ -331,7 +336,7 @@ _SCALARS: dict[Any, tuple[tuple[type, ...], str]] = {
 
 def _scalar(hint: Any, value: Any, path: str) -> Any:
     accepted, name = _SCALARS[hint]
-    if isinstance(value, bool) and hint is not bool or not isinstance(value, accepted):
+    if (isinstance(value, bool) and hint is not bool) or not isinstance(value, accepted):
         raise ConfigError(f"{path} must be {name}, not {value!r}")
     return hint(value)
 
@@ -347,7 +352,7 @@ def config_fields(cls: type = Config, prefix: str = "") -> list[str]:
         inner = typing.get_args(hint)[0] if typing.get_origin(hint) is tuple else hint
         name = f"{prefix}{f.name}"
         if is_dataclass(inner):
-            out.extend(config_fields(inner, f"{name}."))  # type: ignore[arg-type]
+            out.extend(config_fields(typing.cast(type, inner), f"{name}."))
         else:
             out.append(name)
     return out
@@ -356,4 +361,3 @@ def config_fields(cls: type = Config, prefix: str = "") -> list[str]:
 def environment() -> Mapping[str, str]:
     """The process environment (the CLI passes it down; nothing else reads os.environ)."""
     return os.environ
-

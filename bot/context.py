@@ -1,4 +1,4 @@
-"""What a CLI subcommand gets: the loaded config, the environment, output streams, the Repository."""
+"""What a CLI subcommand gets: the config, the environment, output streams, the Repository."""
 
 from __future__ import annotations
 

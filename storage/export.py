@@ -28,8 +28,14 @@ def iso_utc(moment: datetime | None) -> str | None:
 
 def _as_dict(row: ExportRow) -> dict[str, Any]:
     return {
-        "lab": row.lab, "job": row.job, "build": row.build, "timestamp": iso_utc(row.timestamp),
-        "metric": row.metric, "tags": row.tags, "unit": row.unit, "value": row.value,
+        "lab": row.lab,
+        "job": row.job,
+        "build": row.build,
+        "timestamp": iso_utc(row.timestamp),
+        "metric": row.metric,
+        "tags": row.tags,
+        "unit": row.unit,
+        "value": row.value,
     }
 
 

@@ -1,8 +1,8 @@
 """Plain records that cross package borders.
 
-Everything here is a frozen dataclass: `sync` builds `Build` and `Sample` values, `storage` keeps them,
-and `bot`, `charts` and `analysis` read `Series` and `Point` values back. peewee rows never leave
-`storage/`; these do.
+Everything here is a frozen dataclass: `sync` builds `Build` and `Sample` values, `storage`
+keeps them, and `bot` reads `Series` and `Point` values back (and hands plain values to `charts`
+and `analysis`). peewee rows never leave `storage/`; these do.
 """
 
 from __future__ import annotations

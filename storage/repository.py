@@ -45,7 +45,8 @@ class Repository(StateStore):
 
     def connection(self) -> AbstractContextManager[Any]:
         """A connection for the current thread, closed on exit (wrap handlers and jobs)."""
-        return self.db.connection_context()
+        context: AbstractContextManager[Any] = self.db.connection_context()
+        return context
 
     def close(self) -> None:
         if not self.db.is_closed():

@@ -51,8 +51,9 @@ def tags_json(tags: Any) -> str:
     return json.dumps({str(k): str(v) for k, v in dict(tags).items()}, sort_keys=True)
 
 
-def _series_record(row_id: int, lab: str, job: str, metric: str, tags: str, unit: str,
-                   direction: str) -> Series:
+def _series_record(
+    row_id: int, lab: str, job: str, metric: str, tags: str, unit: str, direction: str
+) -> Series:
     key = SeriesKey(lab=lab, job=job, metric=metric, tags=json.loads(tags))
     return Series(id=row_id, key=key, unit=unit, direction=Direction(direction))
 
@@ -119,8 +120,13 @@ class ResultsStore:
         if lab is not None:
             query = query.where(Lab.name == lab)
         return [
-            JobSummary(lab=lab_name, job=job, builds=count, last_build=last,
-                       last_started=from_epoch(started))
+            JobSummary(
+                lab=lab_name,
+                job=job,
+                builds=count,
+                last_build=last,
+                last_started=from_epoch(started),
+            )
             for lab_name, job, count, last, started in query.tuples()
         ]
 
@@ -142,14 +148,16 @@ class ResultsStore:
             rows = []
             for identity, group in grouped.items():
                 values = [s.value for s in group]
-                rows.append({
-                    "series": series_ids[identity],
-                    "build": build_id,
-                    "value": statistics.median(values),
-                    "low": min(values),
-                    "high": max(values),
-                    "repeats": len(values),
-                })
+                rows.append(
+                    {
+                        "series": series_ids[identity],
+                        "build": build_id,
+                        "value": statistics.median(values),
+                        "low": min(values),
+                        "high": max(values),
+                        "repeats": len(values),
+                    }
+                )
             keep = list(series_ids.values())
             stale = PointRow.delete().where(PointRow.build == build_id)
             if keep:
@@ -179,7 +187,9 @@ class ResultsStore:
             ],
             "cause": build.cause,
         }
-        existing = BuildRow.get_or_none((BuildRow.job == job_id) & (BuildRow.number == build.number))
+        existing = BuildRow.get_or_none(
+            (BuildRow.job == job_id) & (BuildRow.number == build.number)
+        )
         if existing is None:
             row_id = BuildRow.insert(job=job_id, number=build.number, **fields).execute()
             return int(row_id), True
@@ -203,7 +213,10 @@ class ResultsStore:
         for metric, tags in missing:
             first = grouped[(metric, tags)][0]
             SeriesRow.insert(
-                job=job_id, metric=metric, tags=tags, unit=first.unit,
+                job=job_id,
+                metric=metric,
+                tags=tags,
+                unit=first.unit,
                 direction=first.direction.value,
             ).on_conflict_ignore().execute()
         if missing:
@@ -223,8 +236,13 @@ class ResultsStore:
         """The series a selector names (its build filters are ignored here)."""
         query = (
             SeriesRow.select(
-                SeriesRow.id, Lab.name, Job.name, SeriesRow.metric, SeriesRow.tags,
-                SeriesRow.unit, SeriesRow.direction,
+                SeriesRow.id,
+                Lab.name,
+                Job.name,
+                SeriesRow.metric,
+                SeriesRow.tags,
+                SeriesRow.unit,
+                SeriesRow.direction,
             )
             .join(Job)
             .join(Lab)
@@ -242,15 +260,22 @@ class ResultsStore:
 
     def series(self, selector: Selector) -> list[SeriesData]:
         """Each matching series with its points, oldest build first."""
-        return [SeriesData(series=s, points=self.points(s.id, selector)) for s in
-                self.find_series(selector)]
+        return [
+            SeriesData(series=s, points=self.points(s.id, selector))
+            for s in self.find_series(selector)
+        ]
 
     def points(self, series_id: int, selector: Selector | None = None) -> tuple[Point, ...]:
         """The points of one series, oldest build first, cut by `last` and `since`."""
         query = (
             PointRow.select(
-                BuildRow.number, BuildRow.started, PointRow.value, PointRow.low, PointRow.high,
-                PointRow.repeats, BuildRow.result,
+                BuildRow.number,
+                BuildRow.started,
+                PointRow.value,
+                PointRow.low,
+                PointRow.high,
+                PointRow.repeats,
+                BuildRow.result,
             )
             .join(BuildRow)
             .where(PointRow.series == series_id)
@@ -263,8 +288,15 @@ class ResultsStore:
         rows = list(query.tuples())
         rows.reverse()
         return tuple(
-            Point(build=number, started=from_epoch(started), value=value, low=low, high=high,
-                  repeats=repeats, result=Result(result))
+            Point(
+                build=number,
+                started=from_epoch(started),
+                value=value,
+                low=low,
+                high=high,
+                repeats=repeats,
+                result=Result(result),
+            )
             for number, started, value, low, high, repeats, result in rows
         )
 
@@ -290,8 +322,15 @@ class ResultsStore:
         )
         return None if row is None else _build_record(lab, job, row)
 
-    def builds(self, lab: str, job: str, *, first: int | None = None, last: int | None = None,
-               limit: int | None = None) -> list[Build]:
+    def builds(
+        self,
+        lab: str,
+        job: str,
+        *,
+        first: int | None = None,
+        last: int | None = None,
+        limit: int | None = None,
+    ) -> list[Build]:
         """Builds of a job, newest first, optionally within [first, last] by number."""
         query = (
             BuildRow.select(BuildRow)
@@ -312,9 +351,17 @@ class ResultsStore:
         """Every series' point in one build, ordered by metric and tags."""
         query = (
             PointRow.select(
-                SeriesRow.id, SeriesRow.metric, SeriesRow.tags, SeriesRow.unit,
-                SeriesRow.direction, BuildRow.started, PointRow.value, PointRow.low,
-                PointRow.high, PointRow.repeats, BuildRow.result,
+                SeriesRow.id,
+                SeriesRow.metric,
+                SeriesRow.tags,
+                SeriesRow.unit,
+                SeriesRow.direction,
+                BuildRow.started,
+                PointRow.value,
+                PointRow.low,
+                PointRow.high,
+                PointRow.repeats,
+                BuildRow.result,
             )
             .join(BuildRow)
             .join(Job)
@@ -325,22 +372,46 @@ class ResultsStore:
             .order_by(SeriesRow.metric, SeriesRow.tags)
         )
         out = []
-        for sid, metric, tags, unit, direction, started, value, low, high, reps, result in (
-            query.tuples()
-        ):
+        for (
+            sid,
+            metric,
+            tags,
+            unit,
+            direction,
+            started,
+            value,
+            low,
+            high,
+            reps,
+            result,
+        ) in query.tuples():
             series = _series_record(sid, lab, job, metric, tags, unit, direction)
-            point = Point(build=number, started=from_epoch(started), value=value, low=low,
-                          high=high, repeats=reps, result=Result(result))
+            point = Point(
+                build=number,
+                started=from_epoch(started),
+                value=value,
+                low=low,
+                high=high,
+                repeats=reps,
+                result=Result(result),
+            )
             out.append((series, point))
         return out
 
-    def export_rows(self, *, lab: str | None = None, job: str | None = None,
-                    metric: str | None = None) -> Iterator[ExportRow]:
+    def export_rows(
+        self, *, lab: str | None = None, job: str | None = None, metric: str | None = None
+    ) -> Iterator[ExportRow]:
         """Every stored point, one row each, ordered by lab, job, build, metric and tags."""
         query = (
             PointRow.select(
-                Lab.name, Job.name, BuildRow.number, BuildRow.started, SeriesRow.metric,
-                SeriesRow.tags, SeriesRow.unit, PointRow.value,
+                Lab.name,
+                Job.name,
+                BuildRow.number,
+                BuildRow.started,
+                SeriesRow.metric,
+                SeriesRow.tags,
+                SeriesRow.unit,
+                PointRow.value,
             )
             .join(BuildRow)
             .join(Job)
@@ -355,9 +426,23 @@ class ResultsStore:
             query = query.where(Job.name == job)
         if metric is not None:
             query = query.where(SeriesRow.metric == metric)
-        for lab_name, job_name, number, started, metric_name, tags, unit, value in (
-            query.tuples().iterator()
-        ):
-            yield ExportRow(lab=lab_name, job=job_name, build=number,
-                            timestamp=from_epoch(started), metric=metric_name,
-                            tags=canonical_tags(json.loads(tags)), unit=unit, value=value)
+        for (
+            lab_name,
+            job_name,
+            number,
+            started,
+            metric_name,
+            tags,
+            unit,
+            value,
+        ) in query.tuples().iterator():
+            yield ExportRow(
+                lab=lab_name,
+                job=job_name,
+                build=number,
+                timestamp=from_epoch(started),
+                metric=metric_name,
+                tags=canonical_tags(json.loads(tags)),
+                unit=unit,
+                value=value,
+            )

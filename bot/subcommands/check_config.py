@@ -20,6 +20,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     config = ctx.config
     config.require_secrets(ctx.env, slack=config.slack_configured)
     source = config.source or "built-in defaults"
-    print(f"{source}: OK ({len(config.labs)} labs, {len(config.jobs)} jobs, "
-          f"storage {config.storage.url})", file=ctx.stdout)
+    print(
+        f"{source}: OK ({len(config.labs)} labs, {len(config.jobs)} jobs, "
+        f"storage {config.storage.url})",
+        file=ctx.stdout,
+    )
     return 0

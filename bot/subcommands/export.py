@@ -19,8 +19,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--lab", help="only this lab")
     parser.add_argument("--job", help="only this job (its full path)")
     parser.add_argument("--metric", help="only this metric")
-    parser.add_argument("--format", choices=sorted(WRITERS), default="csv",
-                        help="output format (default: csv)")
+    parser.add_argument(
+        "--format", choices=sorted(WRITERS), default="csv", help="output format (default: csv)"
+    )
     parser.set_defaults(run=run)
 
 
