@@ -175,16 +175,19 @@ class ScheduleConfig:
 
 @dataclass(frozen=True, slots=True)
 class DetectionConfig:
-    min_effect_pct: float = setting(2.0, "changes smaller than this (in % of the level) are not "
-                                    "reported")
-    min_effect_pct_by_metric: dict[str, float] = setting(
-        {}, "per metric: a metric name or glob pattern (\"*p99*\") -> its own minimum in %"
+    min_effect_pct: float = setting(
+        2.0, "changes smaller than this (in % of the level) are not reported"
+    )
+    min_effect_pct_by_metric: dict[str, float] = field(
+        default_factory=dict,
+        metadata={"help": 'per metric: a name or glob pattern ("*p99*") -> its own minimum in %'},
     )
 
     def validate(self, path: str) -> None:
-        values = {"min_effect_pct": self.min_effect_pct, **{
+        values = {
             f"min_effect_pct_by_metric.{k}": v for k, v in self.min_effect_pct_by_metric.items()
-        }}
+        }
+        values["min_effect_pct"] = self.min_effect_pct
         for key, value in values.items():
             if not 0 <= value < 1000:
                 raise ConfigError(f"{path}.{key} must be a percentage between 0 and 1000")
