@@ -28,19 +28,6 @@ from storage.records import Finding, FindingKind, Point, Result, Selector, Serie
 log = logging.getLogger(__name__)
 
 TRUSTED = frozenset({Result.SUCCESS, Result.UNSTABLE})
-JSON_KEYS = (
-    "lab",
-    "job",
-    "metric",
-    "tags",
-    "unit",
-    "kind",
-    "build_before",
-    "build_after",
-    "value_before",
-    "value_after",
-    "change_pct",
-)
 SCORE_CAP = 1e9  # a step in a noiseless series scores infinity; stored as this
 
 
@@ -48,14 +35,7 @@ SCORE_CAP = 1e9  # a step in a noiseless series scores infinity; stored as this
 class Detected:
     """One change point of one series, as `perfdash detect` reports it."""
 
-    series: Series
-    kind: str
-    build_before: int
-    build_after: int
-    value_before: float
-    value_after: float
-    change_pct: float
-    score: float
+    finding: Finding
     new: bool  # stored by this run (False: found before)
 
 
@@ -114,7 +94,7 @@ def check_series(
     for change in changes:
         build_after = points[change.index].build
         if build_after in known:
-            out.append(_from_finding(known[build_after]))
+            out.append(Detected(known[build_after], new=False))
         else:
             out.append(
                 _store(
@@ -177,8 +157,7 @@ def _store(
     now: datetime,
 ) -> Detected:
     kind = FindingKind(change.kind or analysis.REGRESSION)  # update() got a direction
-    score = min(change.score, SCORE_CAP)
-    _, new = repo.save_finding(
+    finding, new = repo.save_finding(
         series.id,
         kind=kind,
         build_before=build_before,
@@ -186,44 +165,21 @@ def _store(
         value_before=change.before,
         value_after=change.after,
         change_pct=change.change_pct,
-        score=score,
+        score=min(change.score, SCORE_CAP),
         at=now,
     )
     if new:
+        key = series.key
         log.info(
             "new %s in %s/%s %s at build %d (%+.1f%%)",
             kind.value,
-            series.key.lab,
-            series.key.job,
-            series.key.metric,
+            key.lab,
+            key.job,
+            key.metric,
             build_after,
             change.change_pct,
         )
-    return Detected(
-        series=series,
-        kind=kind.value,
-        build_before=build_before,
-        build_after=build_after,
-        value_before=change.before,
-        value_after=change.after,
-        change_pct=change.change_pct,
-        score=score,
-        new=new,
-    )
-
-
-def _from_finding(finding: Finding) -> Detected:
-    return Detected(
-        series=finding.series,
-        kind=finding.kind.value,
-        build_before=finding.build_before,
-        build_after=finding.build_after,
-        value_before=finding.value_before,
-        value_after=finding.value_after,
-        change_pct=finding.change_pct,
-        score=finding.score,
-        new=False,
-    )
+    return Detected(finding, new)
 
 
 # ---- output ----------------------------------------------------------------------------------
@@ -235,19 +191,20 @@ def _finite(value: float) -> float | None:
 
 def as_json_object(item: Detected) -> dict[str, object]:
     """The stable JSON shape (DESIGN.md); a change from 0 has change_pct null."""
-    key = item.series.key
+    f = item.finding
+    key = f.series.key
     return {
         "lab": key.lab,
         "job": key.job,
         "metric": key.metric,
         "tags": key.tag_text,
-        "unit": item.series.unit,
-        "kind": item.kind,
-        "build_before": item.build_before,
-        "build_after": item.build_after,
-        "value_before": item.value_before,
-        "value_after": item.value_after,
-        "change_pct": _finite(item.change_pct),
+        "unit": f.series.unit,
+        "kind": f.kind.value,
+        "build_before": f.build_before,
+        "build_after": f.build_after,
+        "value_before": f.value_before,
+        "value_after": f.value_after,
+        "change_pct": _finite(f.change_pct),
     }
 
 
@@ -276,17 +233,18 @@ def write_table(found: Sequence[Detected], out: TextIO) -> None:
 
 
 def _table_row(item: Detected) -> tuple[str, ...]:
-    key, unit = item.series.key, item.series.unit
-    change = f"{item.change_pct:+.1f}%" if math.isfinite(item.change_pct) else "from 0"
+    f = item.finding
+    key, unit = f.series.key, f.series.unit
+    change = f"{f.change_pct:+.1f}%" if math.isfinite(f.change_pct) else "from 0"
     return (
-        item.kind,
+        f.kind.value,
         key.lab,
         key.job,
         key.metric,
         key.tag_text or "-",
-        f"{item.build_before}->{item.build_after}",
-        _value(item.value_before, unit),
-        _value(item.value_after, unit),
+        f"{f.build_before}->{f.build_after}",
+        _value(f.value_before, unit),
+        _value(f.value_after, unit),
         change,
         "new" if item.new else "",
     )
