@@ -98,7 +98,9 @@ def update(
 ) -> list[ChangePoint]:
     """`previous` (the result for an earlier prefix of `values`) plus the changes found since.
 
-    Earlier change points are kept as they are (alerts never move or flap). Only the values
+    Earlier change points are kept as they are (alerts never move or flap), and a new one is
+    reported once `min_regime` (10) builds of the new regime exist: by then a burst has ended
+    and is seen for the excursion it is. Only the values
     after the last earlier change, and at most `horizon` of them (4 x max_window), are read, so
     the cost does not grow with the history. Call it at least every `horizon - max_window`
     builds, or a change in between may be missed.
@@ -109,7 +111,8 @@ def update(
     tail = change_points(
         values[start:], direction=direction, min_effect_pct=min_effect_pct, **settings
     )
-    fresh = [replace(p, index=p.index + start) for p in tail if p.index + start > last]
+    settled = len(values) - config.min_regime
+    fresh = [replace(p, index=p.index + start) for p in tail if last < p.index + start <= settled]
     return merge(previous, fresh, min_regime=config.min_regime)
 
 

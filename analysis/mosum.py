@@ -58,7 +58,8 @@ class Settings:
     min_regime: int = 10  # a shorter regime between two changes is an excursion (a burst)
     min_length: int = 10  # series with fewer present values report nothing
     clip: float = 3.0  # winsorize at the running median +- clip local spreads
-    drift_ratio: float = 0.5  # the jump must explain at least this share of the level shift
+    drift_ratio: float = 0.5  # with a linear trend fitted, the step keeps this share of its size
+    drift_t: float = 3.0  # ... and stands this many standard errors clear of zero
 
     def __post_init__(self) -> None:
         if self.min_size < 2 or self.min_length < 2 * self.min_size:

@@ -10,6 +10,7 @@ their neighbours are re-placed and re-tested on the longer stretches they gain.
 from __future__ import annotations
 
 import logging
+import math
 
 import numpy as np
 
@@ -27,6 +28,7 @@ class Stretch:
         self.prep = prep
         self.sums = prefix(prep.clean)
         self.sq = prefix(prep.clean**2)
+        self.tsums = prefix(np.arange(len(prep.clean)) * prep.clean)
         self.n = len(prep.clean)
 
     def mean(self, a: int, b: int) -> float:
@@ -45,14 +47,6 @@ class Stretch:
         cusum: Array = np.abs(right - left) * np.sqrt((j - a) * (b - j) / (b - a))
         return int(j[int(np.argmax(cusum))])
 
-    def slope(self, a: int, b: int) -> tuple[float, float]:
-        """A slope from the means of the two halves of [a, b), and its weight (inverse variance)."""
-        half = (b - a) // 2
-        if half < 2:
-            return 0.0, 0.0
-        rise = self.mean(b - half, b) - self.mean(a, a + half)
-        return rise / (b - a - half), float(b - a) ** 3
-
     def evaluate(self, lo: int, k: int, hi: int, radius: int) -> Split | None:
         """Place the change near k between neighbours lo and hi; None when there is no room."""
         s = self.prep.settings
@@ -64,8 +58,14 @@ class Stretch:
         a, b = max(lo, j - s.max_window), min(hi, j + s.max_window)
         jump = self.mean(j, b) - self.mean(a, j)
         span = max(VAR_SPAN, s.min_regime)
-        var_b = self.var(max(0, min(a, j - span)), j)
-        var_a = self.var(j, min(self.n, max(b, j + span)))
+        lo_var, hi_var = max(0, min(a, j - span)), min(self.n, max(b, j + span))
+        var_b, var_a = self.var(lo_var, j), self.var(j, hi_var)
+        # A side cut short by an end of the series has too few values to measure its noise:
+        # it may not look quieter than the other side (this keeps the newest builds honest).
+        if hi_var - j < span:
+            var_a = max(var_a, var_b)
+        if j - lo_var < span:
+            var_b = max(var_b, var_a)
         var = var_b / (j - a) + var_a / (b - j)
         score = abs(jump) / np.sqrt(var) if var > 0 else (np.inf if jump else 0.0)
         if not self.explains_level_shift(a, j, b, jump):
@@ -78,14 +78,41 @@ class Stretch:
             after=float(np.median(raw[j:b])),
         )
 
+    def step_with_trend(self, a: int, j: int, b: int) -> tuple[float, float] | None:
+        """Least squares of x[a:b] on (1, t - j, t >= j) from prefix sums, in O(1): the step
+        and its variance; None when the fit is degenerate."""
+        n, right = b - a, b - j
+        sy, sy_right = self.sums[b] - self.sums[a], self.sums[b] - self.sums[j]
+        suy = (self.tsums[b] - self.tsums[a]) - j * sy
+        su = n * ((a + b - 1) / 2 - j)
+        suu = _square_sum(j - a) + _square_sum(right - 1)
+        sur = right * (right - 1) / 2
+        gram = np.array([[n, su, right], [su, suu, sur], [right, sur, right]], dtype=np.float64)
+        try:
+            inverse = np.linalg.inv(gram)
+        except np.linalg.LinAlgError:
+            return None
+        xty = np.array([sy, suy, sy_right], dtype=np.float64)
+        beta = inverse @ xty
+        rss = max(0.0, float(self.sq[b] - self.sq[a] - beta @ xty))
+        return float(beta[2]), rss / max(n - 3, 1) * float(inverse[2, 2])
+
     def explains_level_shift(self, a: int, j: int, b: int, jump: float) -> bool:
-        """False when a common slope on both sides accounts for most of the jump (a drift)."""
-        (s1, w1), (s2, w2) = self.slope(a, j), self.slope(j, b)
-        if jump == 0 or w1 + w2 == 0:
-            return jump != 0
-        slope = (s1 * w1 + s2 * w2) / (w1 + w2)
-        adjusted = jump - slope * (b - a) / 2
-        return adjusted * jump > 0 and abs(adjusted) >= self.prep.settings.drift_ratio * abs(jump)
+        """False when a straight line through [a, b) accounts for the jump (a drift).
+
+        Fits level + slope + step on the stretch by least squares; the step must keep its sign
+        and `drift_ratio` of its size, and stand `drift_t` standard errors clear of zero.
+        """
+        if jump == 0:
+            return False
+        s = self.prep.settings
+        fit = self.step_with_trend(a, j, b)
+        if fit is None:
+            return True
+        step, var = fit
+        if step * jump <= 0 or abs(step) < s.drift_ratio * abs(jump):
+            return False
+        return var == 0 or abs(step) / math.sqrt(var) >= s.drift_t
 
 
 def validate(prep: Prepared, found: list[tuple[int, int]]) -> list[Split]:
@@ -120,3 +147,8 @@ def _transient(points: list[int], i: int, min_regime: int) -> bool:
     return (i > 0 and points[i] - points[i - 1] < min_regime) or (
         i + 1 < len(points) and points[i + 1] - points[i] < min_regime
     )
+
+
+def _square_sum(k: int) -> float:
+    """1^2 + 2^2 + ... + k^2."""
+    return k * (k + 1) * (2 * k + 1) / 6
