@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import bisect
 import logging
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -91,7 +90,7 @@ class Prepared:
 
 def prepare(values: Values, settings: Settings) -> Prepared:
     """Drop missing values, then winsorize against the running median of 9 builds."""
-    raw = np.array([math.nan if v is None else float(v) for v in values], dtype=np.float64)
+    raw = np.array(values, dtype=np.float64)  # None becomes NaN
     positions = np.flatnonzero(np.isfinite(raw)).astype(np.int64)
     present = raw[positions]
     # Centred: exact zeros for a constant series; no effect on any statistic.
@@ -139,11 +138,13 @@ def prefix(x: Array) -> Array:
     return np.concatenate(([0.0], np.cumsum(x)))
 
 
-def mosum(prep: Prepared, scale: int) -> tuple[npt.NDArray[np.int64], Array]:
-    """Candidate indexes i in [G, n - G] and their signed MOSUM statistics at window G."""
+def mosum(
+    prep: Prepared, scale: int, sums: Array, sq: Array
+) -> tuple[npt.NDArray[np.int64], Array]:
+    """Candidate indexes i in [G, n - G] and their signed MOSUM statistics at window G
+    (`sums` and `sq` are the prefix sums of the clean values and of the squared residuals)."""
     n = len(prep.clean)
     idx = np.arange(scale, n - scale + 1, dtype=np.int64)
-    sums, sq = prefix(prep.clean), prefix(prep.resid2)
     before = (sums[idx] - sums[idx - scale]) / scale
     after = (sums[idx + scale] - sums[idx]) / scale
     span = max(scale, 2 * BLOCK)
@@ -170,10 +171,11 @@ def candidates(prep: Prepared) -> list[tuple[int, int]]:
     n = len(prep.clean)
     chosen: list[tuple[int, int]] = []
     claimed: list[int] = []  # the chosen indexes, sorted
+    sums, sq = prefix(prep.clean), prefix(prep.resid2)
     for scale in sorted(s.scales):
         if 2 * scale > n:
             break
-        idx, z = mosum(prep, scale)
+        idx, z = mosum(prep, scale, sums, sq)
         gap = max(s.min_size, scale // 2)
         for k in _peaks(idx, np.abs(z), s.threshold, scale):
             at = bisect.bisect_left(claimed, k)

@@ -47,8 +47,9 @@ class Stretch:
         cusum: Array = np.abs(right - left) * np.sqrt((j - a) * (b - j) / (b - a))
         return int(j[int(np.argmax(cusum))])
 
-    def evaluate(self, lo: int, k: int, hi: int, radius: int) -> Split | None:
-        """Place the change near k between neighbours lo and hi; None when there is no room."""
+    def evaluate(self, lo: int, k: int, hi: int, radius: int) -> tuple[int, float] | None:
+        """Place the change near k between neighbours lo and hi: (index, score), or None when
+        there is no room. The score is 0 when a linear drift explains the jump."""
         s = self.prep.settings
         a, b = max(lo, k - s.max_window), min(hi, k + s.max_window)
         first, last = max(a + s.min_size, k - radius), min(b - s.min_size, k + radius)
@@ -57,26 +58,23 @@ class Stretch:
         j = self.best_split(a, b, first, last)
         a, b = max(lo, j - s.max_window), min(hi, j + s.max_window)
         jump = self.mean(j, b) - self.mean(a, j)
-        span = max(VAR_SPAN, s.min_regime)
-        lo_var, hi_var = max(0, min(a, j - span)), min(self.n, max(b, j + span))
-        var_b, var_a = self.var(lo_var, j), self.var(j, hi_var)
+        var_b, var_a = self.noise(j, a, b)
+        var = var_b / (j - a) + var_a / (b - j)
+        score = abs(jump) / math.sqrt(var) if var > 0 else (math.inf if jump else 0.0)
+        return j, score if self.explains_level_shift(a, j, b, jump) else 0.0
+
+    def noise(self, j: int, a: int, b: int) -> tuple[float, float]:
+        """The variance of each side of j, each measured over at least VAR_SPAN values."""
+        span = max(VAR_SPAN, self.prep.settings.min_regime)
+        lo, hi = max(0, min(a, j - span)), min(self.n, max(b, j + span))
+        var_b, var_a = self.var(lo, j), self.var(j, hi)
         # A side cut short by an end of the series has too few values to measure its noise:
         # it may not look quieter than the other side (this keeps the newest builds honest).
-        if hi_var - j < span:
+        if hi - j < span:
             var_a = max(var_a, var_b)
-        if j - lo_var < span:
+        if j - lo < span:
             var_b = max(var_b, var_a)
-        var = var_b / (j - a) + var_a / (b - j)
-        score = abs(jump) / np.sqrt(var) if var > 0 else (np.inf if jump else 0.0)
-        if not self.explains_level_shift(a, j, b, jump):
-            score = 0.0
-        raw = self.prep.raw
-        return Split(
-            index=j,
-            score=float(score),
-            before=float(np.median(raw[a:j])),
-            after=float(np.median(raw[j:b])),
-        )
+        return var_b, var_a
 
     def step_with_trend(self, a: int, j: int, b: int) -> tuple[float, float] | None:
         """Least squares of x[a:b] on (1, t - j, t >= j) from prefix sums, in O(1): the step
@@ -121,25 +119,43 @@ def validate(prep: Prepared, found: list[tuple[int, int]]) -> list[Split]:
     s = prep.settings
     points = [k for k, _ in found]
     radii = [scale for _, scale in found]
-    splits: list[Split | None] = [None] * len(points)
+    scores = [-1.0] * len(points)  # -1: no room for a change there
     dirty = set(range(len(points)))
     while True:
         for i in sorted(dirty):
             lo = points[i - 1] if i > 0 else 0
             hi = points[i + 1] if i + 1 < len(points) else stretch.n
-            splits[i] = stretch.evaluate(lo, points[i], hi, radii[i])
-            if splits[i] is not None:
-                points[i] = splits[i].index  # type: ignore[union-attr]
+            placed = stretch.evaluate(lo, points[i], hi, radii[i])
+            if placed is not None:
+                points[i], scores[i] = placed
+            else:
+                scores[i] = -1.0
         failing = [
             i
-            for i, sp in enumerate(splits)
-            if sp is None or sp.score < s.confirm or _transient(points, i, s.min_regime)
+            for i, score in enumerate(scores)
+            if score < s.confirm or _transient(points, i, s.min_regime)
         ]
         if not failing:
-            return [sp for sp in splits if sp is not None]
-        worst = min(failing, key=lambda i: -1.0 if splits[i] is None else splits[i].score)  # type: ignore[union-attr]
-        del points[worst], radii[worst], splits[worst]
+            return _with_levels(prep, points, scores)
+        worst = min(failing, key=lambda i: scores[i])
+        del points[worst], radii[worst], scores[worst]
         dirty = {i for i in (worst - 1, worst) if 0 <= i < len(points)}
+
+
+def _with_levels(prep: Prepared, points: list[int], scores: list[float]) -> list[Split]:
+    """Each change with the medians of the raw values on each side (to its neighbours, at
+    most max_window values)."""
+    bounds = [0, *points, len(prep.raw)]
+    window = prep.settings.max_window
+    return [
+        Split(
+            index=j,
+            score=score,
+            before=float(np.median(prep.raw[max(bounds[i], j - window) : j])),
+            after=float(np.median(prep.raw[j : min(bounds[i + 2], j + window)])),
+        )
+        for i, (j, score) in enumerate(zip(points, scores, strict=True))
+    ]
 
 
 def _transient(points: list[int], i: int, min_regime: int) -> bool:
