@@ -15,14 +15,16 @@ Why this design (the measured weaknesses of the open tools are in docs/detection
    O(n) through cumulative sums, so 50,000 builds take milliseconds.
 3. **Validate and place.** Each candidate is re-tested on the two segments between its
    neighbours (at most `max_window` builds each side), its position is the maximum-likelihood
-   split of that stretch, and the weakest candidate that fails is dropped until all pass. A drift
-   check compares the jump with the slope seen on both sides: a slow drift has no jump once the
-   slope is accounted for, so it is not cut into pieces.
+   split of that stretch, and the weakest candidate that fails is dropped until all pass. A
+   regime shorter than `min_regime` between two changes is an excursion (a burst, or a run of
+   builds on the slower machine of a pool) and fails. A drift check fits level + slope + step
+   on the stretch: a slow drift has no step once the slope is accounted for, so it is not cut
+   into pieces.
 
 The thresholds are fixed (they do not grow with the length of the series), so a false-alert rate
 per build holds for any length and a change found at build k stays at k as builds arrive. All
-statistics are invariant to shifting and scaling the series. Missing values (None, NaN) are
-skipped; indexes always refer to the original positions.
+statistics are invariant to shifting and scaling the series. Missing values (None, NaN, +-inf)
+are skipped; indexes always refer to the original positions.
 """
 
 from __future__ import annotations
