@@ -77,7 +77,7 @@ def check_series(
     full: bool = False,
 ) -> list[Detected]:
     """Change points in one series' recent window (or whole history); new ones are stored."""
-    window = None if full else analysis.Settings().max_window * 4
+    window = None if full else analysis.horizon(analysis.Settings())
     points = repo.points(series.id, Selector(last=window))
     if not points:
         return []
