@@ -34,9 +34,12 @@ LATEST = max(MIGRATIONS)
 
 def current_version(db: peewee.Database) -> int:
     """The stamped schema version; 0 for an empty database."""
-    if not db.table_exists(SchemaVersion._meta.table_name):
+    # Not db.table_exists(): on PostgreSQL it looks only in "public", not along the search_path.
+    try:
+        with db.atomic():
+            row = SchemaVersion.select(peewee.fn.MAX(SchemaVersion.version)).scalar()
+    except (peewee.OperationalError, peewee.ProgrammingError):
         return 0
-    row = SchemaVersion.select(peewee.fn.MAX(SchemaVersion.version)).scalar()
     return int(row or 0)
 
 

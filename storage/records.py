@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 Tags = Mapping[str, str]
 
@@ -112,9 +112,13 @@ class Series:
     direction: Direction
 
 
-@dataclass(frozen=True, slots=True)
-class Point:
-    """The value of one series in one build: the median of its repeats, with their range."""
+class Point(NamedTuple):
+    """The value of one series in one build: the median of its repeats, with their range.
+
+    The one record that is a NamedTuple, not a frozen dataclass: a series read builds thousands of
+    them, and a frozen dataclass's __init__ (one object.__setattr__ per field) cost 17x a tuple,
+    four times the query itself (bench/bench_storage.py). It is just as immutable.
+    """
 
     build: int
     started: datetime | None

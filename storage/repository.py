@@ -28,6 +28,8 @@ class Repository(StateStore):
 
     def __init__(self, db: peewee.Database) -> None:
         self.db = db
+        self._job_ids = {}
+        self._series_ids = {}
         database_proxy.initialize(db)
 
     @classmethod

@@ -64,6 +64,18 @@ def _finding(row: FindingRow, lab: str, job: str) -> Finding:
     )
 
 
+def _sync_state(lab: str, job: str, row: SyncStateRow) -> SyncState:
+    return SyncState(
+        lab=lab,
+        job=job,
+        last_build=row.last_build,
+        running=tuple(row.running or ()),
+        last_success=from_epoch(row.last_success),
+        last_error=row.last_error,
+        last_error_at=from_epoch(row.last_error_at),
+    )
+
+
 def _outbox(row: OutboxRow) -> OutboxMessage:
     created = from_epoch(row.created)
     assert created is not None
@@ -96,24 +108,17 @@ class StateStore(ResultsStore):
         )
         if row is None:
             return SyncState(lab=lab, job=job, last_build=0)
-        return SyncState(
-            lab=lab,
-            job=job,
-            last_build=row.last_build,
-            running=tuple(row.running or ()),
-            last_success=from_epoch(row.last_success),
-            last_error=row.last_error,
-            last_error_at=from_epoch(row.last_error_at),
-        )
+        return _sync_state(lab, job, row)
 
     def sync_states(self) -> list[SyncState]:
+        """The sync state of every job that has one, by lab and job."""
         query = (
-            SyncStateRow.select(SyncStateRow, Job.name, Lab.name.alias("lab_name"))
+            SyncStateRow.select(SyncStateRow, Job, Lab)
             .join(Job)
             .join(Lab)
             .order_by(Lab.name, Job.name)
         )
-        return [self.sync_state(row.job.lab.name, row.job.name) for row in query]
+        return [_sync_state(row.job.lab.name, row.job.name, row) for row in query]
 
     def record_sync_success(
         self, lab: str, job: str, last_build: int, running: tuple[int, ...], at: datetime
