@@ -199,3 +199,23 @@ def test_a_bad_minimum_in_the_config_is_exit_2(
     code, out, err = run(capsys, config)
     assert (code, out) == (2, "")
     assert "detection.min_effect_pct must be a percentage" in err
+
+
+def test_a_change_from_zero_has_a_null_change_pct(
+    capsys: pytest.CaptureFixture[str], config: Path
+) -> None:
+    repo = Repository.open(f"sqlite:///{config.parent / 'perfdash.db'}")
+    repo.upgrade()
+    with repo.connection():
+        for n in range(1, 41):
+            errors = 0.0 if n <= 20 else 3.0
+            repo.save_build(
+                Build(lab="lab1", job=JOB, number=n),
+                [Sample("errors", errors, "count", Direction.LOWER)],
+            )
+    repo.close()
+    code, out, _ = run(capsys, config, "--json")
+    (row,) = json.loads(out)
+    assert (code, row["kind"], row["build_after"], row["change_pct"]) == (0, "regression", 21, None)
+    _, table, _ = run(capsys, config)
+    assert "from 0" in table.splitlines()[1]
