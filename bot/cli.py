@@ -17,6 +17,7 @@ from bot.config import environment, resolve_path
 from bot.context import Context
 from bot.errors import UserError
 from bot.subcommands import SUBCOMMANDS
+from charts import ChartError
 from storage import StorageError
 from sync.errors import UnknownSelection
 
@@ -33,6 +34,7 @@ class Exit(IntEnum):
 EXPECTED_ERRORS: dict[type[Exception], Exit] = {
     StorageError: Exit.FAILED,
     UnknownSelection: Exit.USAGE,
+    ChartError: Exit.FAILED,
 }
 
 
