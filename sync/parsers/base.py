@@ -147,14 +147,25 @@ def head_text(head: bytes) -> str:
     return decoder.decode(head, final=False)
 
 
-def load_json(stream: BinaryIO) -> Any:
-    """A whole JSON document (reports of this kind are small); refuses one over JSON_LIMIT."""
-    data = stream.read(JSON_LIMIT + 1)
+def read_json_bytes(stream: BinaryIO, skip_to_brace: bool = False) -> bytes:
+    """The bytes of a whole JSON document, from its first `{` or `[` (or, with `skip_to_brace`,
+    its first `{` within the first 64 KiB, after any text a tool printed before it). A file that
+    does not start like JSON fails before the rest is read; one over JSON_LIMIT is refused."""
+    head = stream.read(1 << 16).removeprefix(b"\xef\xbb\xbf")
+    if not head.strip():
+        raise ParseError("is empty")
+    start = head.find(b"{") if skip_to_brace else len(head) - len(head.lstrip())
+    if start < 0 or head[start : start + 1] not in (b"{", b"["):
+        raise ParseError("is not a JSON document", 1)
+    data = head[start:] + stream.read(JSON_LIMIT + 1 - len(head))
     if len(data) > JSON_LIMIT:
         raise ParseError(f"is larger than {JSON_LIMIT // 2**20} MiB, too big for a JSON report")
-    if not data.strip():
-        raise ParseError("is empty")
-    return json.loads(data.decode("utf-8-sig"))
+    return data
+
+
+def load_json(stream: BinaryIO) -> Any:
+    """A whole JSON document (reports of this kind are small)."""
+    return json.loads(read_json_bytes(stream).decode("utf-8-sig"))
 
 
 def json_head(head: bytes) -> str:

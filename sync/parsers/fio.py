@@ -17,13 +17,12 @@ from typing import Any, BinaryIO
 
 from storage.records import Direction, Sample
 from sync.parsers.base import (
-    JSON_LIMIT,
     Format,
-    ParseError,
     head_text,
     items,
     mapping,
     number,
+    read_json_bytes,
     sample,
 )
 
@@ -45,13 +44,8 @@ LATENCY_KEYS = {"ns": 1e6, "us": 1e3}
 
 
 def load(stream: BinaryIO) -> dict[str, Any]:
-    data = stream.read(JSON_LIMIT + 1)
-    if len(data) > JSON_LIMIT:
-        raise ParseError("is too big for a fio JSON report")
-    start = data.find(b"{")
-    if start < 0:
-        raise ParseError("holds no JSON object")
-    return mapping(json.loads(data[start:].decode("utf-8")), "the document")
+    data = read_json_bytes(stream, skip_to_brace=True)
+    return mapping(json.loads(data.decode("utf-8")), "the document")
 
 
 def latency(stats: dict[str, Any], name: str) -> tuple[dict[str, Any], float] | None:

@@ -97,7 +97,9 @@ def accumulate(lines: Iterator[str], names: dict[str, int], stats: LoadStats, nu
             row, extra = split_csv(line, lines, number)
             line_at, number = number, number + extra
         else:
-            row, line_at = line.rstrip("\r\n").split(","), number
+            row, line_at = line.split(",", width), number  # the columns used, and the rest
+            if len(row) <= width:  # no rest: the last column used holds the line end
+                row = line.rstrip("\r\n").split(",")
         if len(row) < width:
             if not any(cell.strip() for cell in row):
                 continue

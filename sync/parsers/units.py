@@ -10,6 +10,7 @@ everything else (latency, duration, error rate, failures) lower-is-better.
 from __future__ import annotations
 
 import logging
+import re
 
 from storage.records import Direction
 
@@ -47,6 +48,8 @@ SYNONYMS: dict[str, str] = {
     "transactions/sec": "tps",
     "queries/sec": "qps",
     "mbytes/sec": "MiB/s",
+    "na": "",
+    "n/a": "",
     "mb/sec": "MiB/s",
     "kb/sec": "KiB/s",
 }
@@ -66,43 +69,21 @@ BYTE_SCALE: dict[str, float] = {
     "tb": 1024.0**4,
 }
 
-HIGHER_PARTS = frozenset(
-    {
-        "throughput",
-        "iops",
-        "bandwidth",
-        "bw",
-        "rps",
-        "tps",
-        "qps",
-        "ops",
-        "requests_per_sec",
-        "transfer",
-        "events_per_sec",
-        "speed",
-        "hits",
-        "succ",
-        "success",
-        "passed",
-        "items_per_second",
-        "bytes_per_second",
-        "ops_per_sec",
-    }
-)
+# Words of a metric name that make it higher-is-better (names split on `:`, `_`, `/`, spaces).
+HIGHER_PARTS = frozenset({
+    "throughput", "iops", "bandwidth", "bw", "rps", "tps", "qps", "ops", "transfer", "speed",
+    "hits", "succ", "success", "passed", "count", "requests", "rate", "pass",
+})  # fmt: skip
+# ... unless the name is about the spread (a throughput's stddev is still better small) or errors.
+LOWER_PARTS = frozenset({
+    "stddev", "stdev", "std", "cv", "variance", "error", "errors", "fail", "failed", "failure",
+    "failures", "latency", "time", "duration",
+})  # fmt: skip
+WORD = re.compile(r"[\s:/_.,()-]+")
 HIGHER_UNITS = frozenset(
-    {
-        "IOPS",
-        "req/s",
-        "ops/s",
-        "tps",
-        "qps",
-        "KiB/s",
-        "MiB/s",
-        "GiB/s",
-        "B/s",
-        "events/s",
-    }
-)
+    {"IOPS", "req/s", "ops/s", "tps", "qps", "KiB/s", "MiB/s", "GiB/s", "B/s", "events/s",
+     "items/s", "iterations/s"}
+)  # fmt: skip
 
 
 def time_unit(unit: str) -> tuple[float, int]:
@@ -142,10 +123,11 @@ def bytes_from(text: str) -> float:
 
 def direction_for(metric: str, unit: str = "") -> Direction:
     """Higher-is-better for throughput, IOPS and bandwidth; lower-is-better for everything else."""
-    if unit in HIGHER_UNITS:
-        return Direction.HIGHER
-    parts = [p.strip().lower() for p in metric.replace("/", ":").split(":")]
-    if any(p in HIGHER_PARTS for p in parts):
+    parts = set(WORD.split(metric.lower()))
+    if parts & LOWER_PARTS:
+        return Direction.LOWER
+    per_second = "per" in parts and bool(parts & {"sec", "second", "s", "minute", "min"})
+    if unit in HIGHER_UNITS or parts & HIGHER_PARTS or per_second:
         return Direction.HIGHER
     return Direction.LOWER
 

@@ -71,6 +71,7 @@ CLAIMED = {
     "sysbench/generated_sysbench1.0.20_cpu_run.txt": "sysbench",
     "sysbench/pkb__sysbench-memory-output-sample.txt": "sysbench",
     "sysbench/pkb__sysbench-output-sample.txt": "sysbench",
+    "sysbench/pkb__sysbench_stderr_output_sample.txt": "pkb-log",
     "handmade/k6_summary_export.json": "k6",
     "handmade/k6_handle_summary.json": "k6",
     "handmade/pkb_fio.json": "pkb",

@@ -6,6 +6,7 @@ import pytest
 
 from storage.records import Direction
 from sync.parsers import ParseError, detect_format, parse
+from sync.parsers.units import direction_for
 from tests.sync.parsers.helpers import SAMPLE_DIR, find, one, read_sample
 
 
@@ -88,3 +89,44 @@ def test_generic_json() -> None:
 def test_generic_json_bad(data: bytes) -> None:
     with pytest.raises(ParseError):
         parse(data, "json")
+
+
+def test_pkb_log_complete_results_block() -> None:
+    # the Python-dict samples PKB prints at the end of its log (the original team's source)
+    samples = read_sample("sysbench/pkb__sysbench_stderr_output_sample.txt")
+    assert len(samples) == 16
+    p50 = samples[4]
+    assert (p50.metric, p50.value, p50.direction) == ("sysbench tps p50", 153.5, Direction.HIGHER)
+    assert dict(p50.tags) == {
+        "cloud": "GCP", "machine_type": "n1-standard-16", "mysql_svc_db_instance_cores": "4",
+        "sysbench_thread_count": "2", "vm_count": "1", "zone": "us-central1-a",
+        "benchmark": "mysql_service",
+    }  # fmt: skip
+    assert p50.unit == ""  # PKB's 'NA'
+    latency = one(samples, "sysbench latency percentile 99", dict(p50.tags))
+    assert (latency.value, latency.unit, latency.direction) == (17.73, "ms", Direction.LOWER)
+
+
+def test_pkb_log_without_results() -> None:
+    log = b"2017-07-07 11:15:29,849 41b2ddaa MainThread INFO     PerfKitBenchmarker version: v1\n"
+    with pytest.raises(ParseError, match="Complete Results"):
+        parse(log * 3)
+
+
+@pytest.mark.parametrize(
+    ("metric", "unit", "direction"),
+    [
+        ("read:iops", "", Direction.HIGHER),
+        ("latency:p99", "ms", Direction.LOWER),
+        ("sysbench tps p50", "", Direction.HIGHER),
+        ("sysbench tps stddev", "", Direction.LOWER),
+        ("events_per_sec", "", Direction.HIGHER),
+        ("errors_per_sec", "", Direction.LOWER),
+        ("failure rate", "", Direction.LOWER),
+        ("End to End Runtime", "seconds", Direction.LOWER),
+        ("score", "req/s", Direction.HIGHER),
+        ("cache_misses", "", Direction.LOWER),
+    ],
+)
+def test_direction_from_metric_and_unit(metric: str, unit: str, direction: Direction) -> None:
+    assert direction_for(metric, unit) is direction

@@ -270,3 +270,11 @@ def test_jtl_csv_line_numbers_after_multi_line_fields(data: bytes, line: int) ->
     with pytest.raises(ParseError) as info:
         parse(data, "jtl-csv")
     assert info.value.line == line
+
+
+def test_jtl_csv_used_column_at_the_end_of_the_line() -> None:
+    # the loop splits only up to the last column it needs; here that column ends the line
+    data = b"elapsed,label,timeStamp\r\n5,a,1393227741256\r\n7,a,1393227741258\r\n"
+    samples = parse(data, "jtl-csv")
+    assert one(samples, "latency:max", {"label": "a"}).value == 7
+    assert one(samples, "throughput").value == pytest.approx(2 / 0.009)
