@@ -67,14 +67,21 @@ def sync(config: str, *args: str) -> int:
     return main(["--config", config, "sync", *args])
 
 
-def test_summary_reads_well_and_a_second_pass_has_nothing_new(
-    fake: FakeJenkins,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+@pytest.fixture(autouse=True)
+def token(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """The right token in the environment; a test sets another one through the fixture."""
     monkeypatch.setenv("LAB1_JENKINS_TOKEN", "s3cret")
-    config = write_config(tmp_path, fake.url)
+    return monkeypatch
+
+
+@pytest.fixture
+def config(fake: FakeJenkins, tmp_path: Path) -> str:
+    return write_config(tmp_path, fake.url)
+
+
+def test_summary_reads_well_and_a_second_pass_has_nothing_new(
+    config: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert sync(config) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"lab1 {JOB}: 6 new builds (1-6), 30 points; 1 still running (7)"
@@ -86,12 +93,8 @@ def test_summary_reads_well_and_a_second_pass_has_nothing_new(
 
 
 def test_json_output_and_exit_1_when_one_lab_fails(
-    fake: FakeJenkins,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    fake: FakeJenkins, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("LAB1_JENKINS_TOKEN", "s3cret")
     config = write_config(tmp_path, fake.url, down_lab=True)
     assert sync(config, "--json") == 1
     captured = capsys.readouterr()
@@ -107,13 +110,10 @@ def test_json_output_and_exit_1_when_one_lab_fails(
 
 
 def test_wrong_token_is_one_sentence_with_the_lab_and_variable(
-    fake: FakeJenkins,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    config: str, token: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("LAB1_JENKINS_TOKEN", "wrong")
-    assert sync(write_config(tmp_path, fake.url)) == 1
+    token.setenv("LAB1_JENKINS_TOKEN", "wrong")
+    assert sync(config) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (
         f"lab1 {JOB}: FAILED: lab 'lab1' refused user 'perfdash' (HTTP 401); check the API "
@@ -144,29 +144,25 @@ def test_wrong_token_is_one_sentence_with_the_lab_and_variable(
 )
 def test_bad_usage_exits_2_with_one_sentence_and_stores_nothing(
     fake: FakeJenkins,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    config: str,
+    token: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     args: list[str],
     env: str,
     message: str,
 ) -> None:
-    monkeypatch.setenv("LAB1_JENKINS_TOKEN", env)
-    assert sync(write_config(tmp_path, fake.url), *args) == 2
+    token.setenv("LAB1_JENKINS_TOKEN", env)
+    assert sync(config, *args) == 2
     assert capsys.readouterr().err.strip() == message
     assert fake.requests == []
 
 
 def test_an_unknown_report_format_names_its_key(
-    fake: FakeJenkins,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    fake: FakeJenkins, config: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("LAB1_JENKINS_TOKEN", "s3cret")
-    config = Path(write_config(tmp_path, fake.url))
-    config.write_text(config.read_text() + 'format = "fio-json"\n')
-    assert sync(str(config)) == 2
+    path = Path(config)
+    path.write_text(path.read_text() + 'format = "fio-json"\n')
+    assert sync(config) == 2
     assert capsys.readouterr().err.strip() == (
         "perfdash: jobs[0].reports[0].format 'fio-json' is not a report format; "
         "see `perfdash formats`"
