@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from storage.records import Sample
-from sync.parsers.base import Format, ParseError, head_text, number, sample, text
+from sync.parsers.base import Format, ParseError, head_text, number, sample, text_lines
 from sync.parsers.units import canonical, parse_direction
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ FIXED = ("metric", "value", "unit", "direction")
 
 
 def read(stream: BinaryIO) -> Iterator[Sample]:
-    rows = csv.reader(text(stream))
+    rows = csv.reader(text_lines(stream))
     header = [cell.strip().lower() for cell in next(rows, [])]
     if header[:2] != ["metric", "value"]:
         raise ParseError("does not start with a 'metric,value' header", 1)

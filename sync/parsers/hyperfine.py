@@ -22,7 +22,7 @@ from sync.parsers.base import (
     mapping,
     number,
     sample,
-    text,
+    text_lines,
 )
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def read_json(stream: BinaryIO) -> Iterator[Sample]:
 
 
 def read_csv(stream: BinaryIO) -> Iterator[Sample]:
-    rows = csv.DictReader(text(stream))
+    rows = csv.DictReader(text_lines(stream))
     if "command" not in (rows.fieldnames or ()) or "mean" not in (rows.fieldnames or ()):
         raise ParseError("lacks the hyperfine columns command and mean", 1)
     for row in rows:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from storage.records import Direction, Sample
-from sync.parsers.base import Format, give_up_after, head_text, sample, text
+from sync.parsers.base import Format, give_up_after, head_text, sample, text_lines
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def read(stream: BinaryIO) -> Iterator[Sample]:
     cumulative: dict[str, Totals] = {}
     intervals: dict[str, Totals] = {}
     for line in give_up_after(
-        text(stream), SCAN_LIMIT, "Summariser line", lambda: bool(cumulative or intervals)
+        text_lines(stream), SCAN_LIMIT, "Summariser line", lambda: bool(cumulative or intervals)
     ):
         match = LINE.search(line)
         if match is None:

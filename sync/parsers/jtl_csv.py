@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import BinaryIO
 
 from storage.records import Sample
-from sync.parsers.base import Format, ParseError, head_text, join_quoted, split_csv, text
+from sync.parsers.base import Format, ParseError, head_text, join_quoted, split_csv, text_lines
 from sync.parsers.loadstats import LabelStats, LoadStats
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ def elapsed_number(value: str, line: int) -> float:
 
 
 def read(stream: BinaryIO) -> Iterator[Sample]:
-    lines = iter(text(stream))
+    lines = text_lines(stream)
     first = next(lines, None)
     if first is None:
         raise ParseError("is empty")

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from storage.records import Direction, Sample
-from sync.parsers.base import Format, ParseError, head_text, number, sample, text
+from sync.parsers.base import Format, ParseError, head_text, number, sample, text_lines
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def row_samples(row: dict[str, str], line: int) -> Iterator[Sample]:
 
 
 def read(stream: BinaryIO) -> Iterator[Sample]:
-    rows = csv.DictReader(text(stream))
+    rows = csv.DictReader(text_lines(stream))
     fields = set(rows.fieldnames or ())
     if "Name" not in fields or not fields & set(COUNT):
         raise ParseError("lacks the Locust columns Name and Request Count", 1)

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from storage.records import Sample
-from sync.parsers.base import Format, ParseError, json_head, mapping, number, sample, text
+from sync.parsers.base import Format, ParseError, json_head, mapping, number, sample, text_lines
 from sync.parsers.units import canonical, convert_time, is_time
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ def to_sample(record: dict[str, Any], line: int) -> Sample:
 
 
 def read(stream: BinaryIO) -> Iterator[Sample]:
-    for number_, line in enumerate(text(stream), start=1):
+    for number_, line in enumerate(text_lines(stream), start=1):
         if not line.strip():
             continue
         try:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from storage.records import Sample
-from sync.parsers.base import Format, ParseError, head_text, text
+from sync.parsers.base import Format, ParseError, head_text, text_lines
 from sync.parsers.pkb import to_sample
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def records(lines: Iterator[str]) -> Iterator[tuple[int, str]]:
 
 
 def read(stream: BinaryIO) -> Iterator[Sample]:
-    for line, record in records(iter(text(stream))):
+    for line, record in records(text_lines(stream)):
         try:
             value = ast.literal_eval(record.strip())
         except (ValueError, SyntaxError, RecursionError, MemoryError):

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from storage.records import Direction, Sample
-from sync.parsers.base import Format, ParseError, give_up_after, head_text, sample, text
+from sync.parsers.base import Format, ParseError, give_up_after, head_text, sample, text_lines
 from sync.parsers.units import convert_time
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ def runs(stream: BinaryIO) -> Iterator[list[str]]:
     def seen() -> bool:
         return banner
 
-    for line in give_up_after(text(stream), SCAN_LIMIT, "sysbench banner", seen):
+    for line in give_up_after(text_lines(stream), SCAN_LIMIT, "sysbench banner", seen):
         banner = banner or bool(BANNER.search(line))
         if BANNER.search(line) and current:
             yield current

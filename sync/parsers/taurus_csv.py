@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from storage.records import Sample
-from sync.parsers.base import Format, ParseError, head_text, text
+from sync.parsers.base import Format, ParseError, head_text, text_lines
 from sync.parsers.taurus_xml import group_samples
 
 log = logging.getLogger(__name__)
@@ -21,7 +21,7 @@ REQUIRED = frozenset({"label", "throughput", "avg_rt"})
 
 
 def read(stream: BinaryIO) -> Iterator[Sample]:
-    rows = csv.DictReader(text(stream))
+    rows = csv.DictReader(text_lines(stream))
     missing = REQUIRED - set(rows.fieldnames or ())
     if missing:
         raise ParseError(f"lacks the Taurus column(s) {', '.join(sorted(missing))}", 1)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from storage.records import Direction, Sample
-from sync.parsers.base import Format, ParseError, give_up_after, head_text, sample, text
+from sync.parsers.base import Format, ParseError, give_up_after, head_text, sample, text_lines
 from sync.parsers.units import bytes_from, convert_time
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,10 @@ def matches(stream: BinaryIO) -> dict[str, list[tuple[str, ...]]]:
     """For each pattern, the groups of every line it matched."""
     found: dict[str, list[tuple[str, ...]]] = {name: [] for name in PATTERNS}
     lines = give_up_after(
-        text(stream), SCAN_LIMIT, "wrk output", lambda: bool(found["running"] or found["requests"])
+        text_lines(stream),
+        SCAN_LIMIT,
+        "wrk output",
+        lambda: bool(found["running"] or found["requests"]),
     )
     for line in lines:
         for name, pattern in PATTERNS.items():

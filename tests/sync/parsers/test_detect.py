@@ -201,3 +201,37 @@ def test_xml_declaring_an_unknown_encoding() -> None:
     # found by the property test: expat raises LookupError for an unknown encoding name
     with pytest.raises(ParseError):
         parse(b'<?xml version="1.0" encoding="ATF-8"?>\n<testResults', "auto")
+
+
+class Endless(io.RawIOBase):
+    """An endless stream of one byte that counts what was read from it."""
+
+    def __init__(self, byte: bytes) -> None:
+        self.byte = byte
+        self.read_bytes = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        buffer[:] = self.byte * len(buffer)
+        self.read_bytes += len(buffer)
+        return len(buffer)
+
+
+@pytest.mark.parametrize(
+    "fmt", ["fio", "rally", "k6", "json", "gbench", "pytest-benchmark", "hyperfine-json"]
+)
+def test_endless_junk_fails_after_reading_little(fmt: str) -> None:
+    stream = Endless(b"a")
+    with pytest.raises(ParseError, match="not a JSON document"):
+        parse(io.BufferedReader(stream), fmt)
+    assert stream.read_bytes <= 1 << 17
+
+
+@pytest.mark.parametrize(("fmt", "byte"), [("wrk", b"a"), ("sysbench", b"a"), ("jtl-csv", b",")])
+def test_endless_text_fails_after_reading_little(fmt: str, byte: bytes) -> None:
+    stream = Endless(byte)
+    with pytest.raises(ParseError):
+        parse(io.BufferedReader(stream), fmt)
+    assert stream.read_bytes <= 4 << 20
