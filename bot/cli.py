@@ -17,6 +17,7 @@ from bot.config import environment, resolve_path
 from bot.context import Context
 from bot.errors import UserError
 from bot.subcommands import SUBCOMMANDS
+from charts import ChartError
 from storage import StorageError
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ class Exit(IntEnum):
 # Expected failures of the packages below `bot`, and the exit code each one means.
 EXPECTED_ERRORS: dict[type[Exception], Exit] = {
     StorageError: Exit.FAILED,
+    ChartError: Exit.FAILED,
 }
 
 

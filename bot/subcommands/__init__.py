@@ -1,6 +1,6 @@
 """CLI subcommands, one module each. A module has `register(subparsers)`, which adds its parser
 and sets `run(args, ctx) -> int` as the parser's default."""
 
-from bot.subcommands import check_config, db, export, formats, ingest
+from bot.subcommands import chart, check_config, db, detect, export, formats, ingest
 
-SUBCOMMANDS = (check_config, db, export, ingest, formats)
+SUBCOMMANDS = (check_config, db, export, detect, chart, ingest, formats)
