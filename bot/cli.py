@@ -19,6 +19,7 @@ from bot.errors import UserError
 from bot.subcommands import SUBCOMMANDS
 from charts import ChartError
 from storage import StorageError
+from sync.errors import UnknownSelection
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ class Exit(IntEnum):
 # Expected failures of the packages below `bot`, and the exit code each one means.
 EXPECTED_ERRORS: dict[type[Exception], Exit] = {
     StorageError: Exit.FAILED,
+    UnknownSelection: Exit.USAGE,
     ChartError: Exit.FAILED,
 }
 
@@ -58,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
 def configure_logging(verbosity: int) -> None:
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbosity, 2)]
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # urllib3 logs every retry of an unreachable lab as a long warning; sync reports it once.
+    logging.getLogger("urllib3").setLevel(level if verbosity >= 2 else logging.ERROR)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

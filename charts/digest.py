@@ -14,7 +14,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from charts.compare import shorten
 from charts.errors import ChartError
 from charts.lines import (
     check_choice,
@@ -28,11 +27,13 @@ from charts.specs import KINDS, DigestPanel, DigestSpec
 from charts.style import (
     LINE_COLOURS,
     WIDTH,
-    compact_number,
+    TickFormatter,
     format_pct,
     new_figure,
+    shorten,
     verdict_colour,
 )
+from charts.trend import fit_builds
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ def draw_panel(axes: Axes, panel: DigestPanel) -> None:
     draw_status(axes, data, set())
     draw_markers(axes, data, panel.line.markers, labelled=False)
     colour = verdict_colour(panel.change_pct, panel.direction)
-    axes.set_title(shorten(panel.title, 40), loc="left", fontsize=12, pad=22)
+    axes.set_title(shorten(panel.title, 36), loc="left", fontsize=12, pad=22)
     arrow = "▲" if panel.change_pct >= 0 else "▼"
     axes.text(
         0.0,
@@ -72,10 +73,11 @@ def draw_panel(axes: Axes, panel: DigestPanel) -> None:
         color=colour,
     )
     unit = f" {panel.unit}" if panel.unit and panel.unit != "%" else panel.unit
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: compact_number(v) + unit))
+    axes.yaxis.set_major_formatter(TickFormatter(unit))
     axes.yaxis.set_major_locator(MaxNLocator(nbins=4))
     axes.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"#{v:.0f}"))
+    fit_builds(axes, float(data.x[0]), float(data.x[-1]))
     axes.tick_params(axis="both", length=0, labelsize=11)
     axes.grid(axis="x", visible=False)
 

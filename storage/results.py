@@ -169,6 +169,7 @@ class ResultsStore:
         grouped: dict[SeriesIdentity, list[Sample]] = defaultdict(list)
         for sample in samples:
             grouped[(sample.metric, tags_json(sample.tags))].append(sample)
+        outer = self.db.in_transaction()
         try:
             with self.db.atomic():
                 job_id = self.ensure_job(build.lab, build.job)
@@ -184,6 +185,9 @@ class ResultsStore:
         except BaseException:
             self._forget_ids()  # ids cached inside a rolled-back transaction may not exist
             raise
+        if outer:
+            # The caller's transaction may still roll back what this save created.
+            self._forget_ids()
         return SaveResult(new_build=new_build, points=len(rows), series_created=created)
 
     def _upsert_points(self, rows: list[tuple[int, int, float, float, float, int]]) -> None:

@@ -177,3 +177,15 @@ def test_subscriptions(repo: Repository) -> None:
     assert repo.unsubscribe("C1", lab=None, job="perf/fio", metric=None)
     assert not repo.unsubscribe("C1", lab=None, job="perf/fio", metric=None)
     assert [s.channel for s in repo.subscriptions("C2")] == ["C2"]
+
+
+def test_ids_cached_in_a_rolled_back_outer_transaction_are_forgotten(repo: Repository) -> None:
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), repo.db.atomic():
+        repo.save_build(build(1, job="perf/new"), [iops(1)])
+        repo.save_build(build(2, job="perf/new"), [iops(2)])
+        raise Boom
+    repo.save_build(build(3, job="perf/new"), [iops(3)])
+    assert [r.build for r in repo.export_rows(job="perf/new")] == [3]
