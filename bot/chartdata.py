@@ -175,16 +175,28 @@ def trend_spec(
     )
 
 
-def row_label(series: Series) -> str:
-    return " ".join(part for part in (series.key.metric, tag_words(series.key.tags)) if part)
+def row_labels(series: Sequence[Series]) -> tuple[dict[int, str], str]:
+    """Per series id, its row label (the metric, when several, and the tags that differ);
+    and the tags every row shares, for the subtitle."""
+    tag_sets = [set(s.key.tags.items()) for s in series]
+    common = set.intersection(*tag_sets) if tag_sets else set()
+    several = len({s.key.metric for s in series}) > 1
+    labels = {}
+    for item in series:
+        differing = [f"{k}={v}" for k, v in sorted(item.key.tags.items()) if (k, v) not in common]
+        parts = ([item.key.metric] if several else []) + differing
+        labels[item.id] = " ".join(parts) or item.key.metric
+    return labels, " ".join(f"{k}={v}" for k, v in sorted(common))
 
 
 def compare_rows(
     left: Sequence[tuple[Series, Point]], right: Sequence[tuple[Series, Point]]
-) -> tuple[CompareRow, ...]:
-    """One row per (metric, tags) found on either side, in metric and tag order."""
+) -> tuple[tuple[CompareRow, ...], str]:
+    """One row per (metric, tags) found on either side, in metric and tag order; and the tags
+    all rows share."""
     lefts = {(s.key.metric, s.key.tag_text): (s, p) for s, p in left}
     rights = {(s.key.metric, s.key.tag_text): (s, p) for s, p in right}
+    labels, shared = row_labels([s for s, _p in (*left, *right)])
     rows = []
     for identity in sorted(lefts.keys() | rights.keys()):
         series = (lefts.get(identity) or rights[identity])[0]
@@ -192,14 +204,14 @@ def compare_rows(
         right_point = rights.get(identity, (None, None))[1]
         rows.append(
             CompareRow(
-                label=row_label(series),
+                label=labels[series.id],
                 unit=series.unit,
                 direction=DIRECTION[series.direction],
                 left=None if left_point is None else left_point.value,
                 right=None if right_point is None else right_point.value,
             )
         )
-    return tuple(rows)
+    return tuple(rows), shared
 
 
 def compare_builds_spec(
@@ -214,13 +226,13 @@ def compare_builds_spec(
         raise ChartError(
             f"builds #{left_build} and #{right_build} of {job} in {lab} hold no points"
         )
-    rows = compare_rows(left_points, right_points)
+    rows, shared = compare_rows(left_points, right_points)
     return CompareSpec(
         title=f"{lab} · {job} · build #{left_build} vs #{right_build}",
         left_label=f"#{left_build}",
         right_label=f"#{right_build}",
         rows=rows,
-        subtitle=f"{len(rows)} metrics",
+        subtitle=" · ".join(part for part in (shared, f"{len(rows)} metrics") if part),
     )
 
 
@@ -239,12 +251,13 @@ def compare_labs_spec(series: Sequence[SeriesData], left_lab: str, right_lab: st
     builds = f"latest runs: {left_lab} #{max(p.build for _s, p in left)}, " + (
         f"{right_lab} #{max(p.build for _s, p in right)}"
     )
+    rows, tags = compare_rows(left, right)
     return CompareSpec(
         title=f"{title} · {left_lab} vs {right_lab}",
         left_label=left_lab,
         right_label=right_lab,
-        rows=compare_rows(left, right),
-        subtitle=builds,
+        rows=rows,
+        subtitle=" · ".join(part for part in (tags, builds) if part),
     )
 
 
@@ -285,16 +298,22 @@ def alert_spec(data: SeriesData, finding: Finding, *, size: int = ALERT_WINDOW) 
 def digest_spec(
     movers: Sequence[tuple[SeriesData, Finding]], *, title: str = "Top movers", subtitle: str = ""
 ) -> DigestSpec:
-    """Small multiples of the movers, in the order given (biggest first)."""
+    """Small multiples of the movers, in the order given (biggest first).
+
+    Panels are named by lab, metric and the tags that differ between movers; tags all movers
+    share go to the subtitle.
+    """
     if not movers:
         raise ChartError("nothing to draw: no series moved")
+    tag_sets = [set(data.series.key.tags.items()) for data, _finding in movers]
+    common = set.intersection(*tag_sets)
     panels = []
     for data, finding in movers:
         key = data.series.key
-        name = " ".join(p for p in (key.lab, key.metric, tag_words(key.tags)) if p)
+        tags = [f"{k}={v}" for k, v in sorted(key.tags.items()) if (k, v) not in common]
         panels.append(
             DigestPanel(
-                title=name,
+                title=" ".join([key.lab, key.metric, *tags]),
                 unit=data.series.unit,
                 direction=DIRECTION[data.series.direction],
                 line=trend_line(data, key.lab, [finding]),
@@ -302,4 +321,9 @@ def digest_spec(
                 kind=KIND[finding.kind],
             )
         )
-    return DigestSpec(title=title, panels=tuple(panels), subtitle=subtitle)
+    shared = " ".join(f"{k}={v}" for k, v in sorted(common))
+    return DigestSpec(
+        title=title,
+        panels=tuple(panels),
+        subtitle=" · ".join(part for part in (subtitle, shared) if part),
+    )

@@ -81,7 +81,7 @@ def draw_rows(axes: Axes, rows: list[CompareRow], spec: CompareSpec) -> None:
     bars = axes.barh(places, widths, color=colours, height=0.62, zorder=3)
     labels = [format_pct(c) if c is not None else "" for c in changes]
     axes.bar_label(bars, labels=labels, padding=5, fontsize=13, color=MUTED)
-    span = max([MIN_SPAN_PCT, *(abs(w) for w in widths)]) * 1.3
+    span = max([MIN_SPAN_PCT, *(abs(w) for w in widths)]) * 1.5
     axes.set_xlim(-span, span)
     axes.axvline(0, color=NEUTRAL, linewidth=1.2, zorder=2)
     axes.set_yticks(places, [shorten(row.label) for row in rows])
@@ -95,6 +95,9 @@ def draw_rows(axes: Axes, rows: list[CompareRow], spec: CompareSpec) -> None:
         for side in ("top", "right", "left"):
             axis.spines[side].set_visible(False)
     values.tick_params(axis="y", labelsize=13, labelcolor=MUTED)
+    values.set_title(
+        f"{spec.left_label} → {spec.right_label}", loc="right", fontsize=13, color=MUTED, pad=10
+    )
     axes.tick_params(axis="y", labelsize=14)
     axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:+.0f}%" if v else "0"))
 

@@ -28,7 +28,7 @@ from charts.specs import KINDS, DigestPanel, DigestSpec
 from charts.style import (
     LINE_COLOURS,
     WIDTH,
-    compact_number,
+    TickFormatter,
     format_pct,
     new_figure,
     verdict_colour,
@@ -58,7 +58,7 @@ def draw_panel(axes: Axes, panel: DigestPanel) -> None:
     draw_status(axes, data, set())
     draw_markers(axes, data, panel.line.markers, labelled=False)
     colour = verdict_colour(panel.change_pct, panel.direction)
-    axes.set_title(shorten(panel.title, 40), loc="left", fontsize=12, pad=22)
+    axes.set_title(shorten(panel.title, 36), loc="left", fontsize=12, pad=22)
     arrow = "▲" if panel.change_pct >= 0 else "▼"
     axes.text(
         0.0,
@@ -72,7 +72,7 @@ def draw_panel(axes: Axes, panel: DigestPanel) -> None:
         color=colour,
     )
     unit = f" {panel.unit}" if panel.unit and panel.unit != "%" else panel.unit
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: compact_number(v) + unit))
+    axes.yaxis.set_major_formatter(TickFormatter(unit))
     axes.yaxis.set_major_locator(MaxNLocator(nbins=4))
     axes.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"#{v:.0f}"))

@@ -66,7 +66,7 @@ def check_line(line: TrendLine, x_axis: str) -> None:
         part = getattr(line, name)
         if part and len(part) != count:
             raise ChartError(f"line {line.label!r} has {count} builds but {len(part)} {name}")
-    if x_axis == "time" and not line.times:
+    if x_axis == "time" and count and not line.times:
         raise ChartError(f"line {line.label!r} has no build times to draw on a time axis")
     for status in line.status:
         check_choice("status", status, STATUSES)
@@ -132,9 +132,10 @@ def draw_line(axes: Axes, arrays: LineArrays, colour: str, label: str) -> None:
 def draw_status(axes: Axes, arrays: LineArrays, used: set[str]) -> None:
     """Failed and unstable builds: a marker on the value, or at the bottom when it has none."""
     bottom = float(np.nanmin(arrays.y)) if arrays.has_values else 0.0
+    statuses = np.array(arrays.status)
     for status, style in STATUS_STYLE.items():
-        index = [i for i, s in enumerate(arrays.status) if s == status]
-        if not index:
+        index = np.flatnonzero(statuses == status)
+        if not len(index):
             continue
         y = np.where(np.isnan(arrays.y[index]), bottom, arrays.y[index])
         label = None if status in used else str(style["label"])
@@ -158,58 +159,68 @@ def pick_markers(markers: tuple[Marker, ...], limit: int = MARKER_LIMIT) -> list
     return sorted(ranked[:limit], key=lambda m: m.build)
 
 
-def marker_text(marker: Marker) -> str:
+def marker_text(marker: Marker, prefix: str = "") -> str:
     arrow = "▲" if marker.change_pct >= 0 else "▼"
-    prefix = f"{marker.label} " if marker.label else ""
-    return f"{prefix}{arrow} {format_pct(marker.change_pct)}"
+    name = " ".join(part for part in (prefix, marker.label) if part)
+    return f"{name} {arrow} {format_pct(marker.change_pct)}".lstrip()
+
+
+def label_marker(
+    axes: Axes, x: float, level: float, text: str, colour: str, *, strong: bool, leftwards: bool
+) -> None:
+    """The change % at the top of a marker's rule, on the side with room."""
+    note = axes.annotate(
+        text,
+        xy=(x, level),
+        xycoords=("data", "axes fraction"),
+        xytext=(-4 if leftwards else 4, 0),
+        textcoords="offset points",
+        ha="right" if leftwards else "left",
+        va="top",
+        color=colour,
+        fontsize=12,
+        fontweight="bold" if strong else "normal",
+        zorder=5,
+        bbox={
+            "boxstyle": "round,pad=0.2",
+            "facecolor": BACKGROUND,
+            "edgecolor": "none",
+            "alpha": 0.85,
+        },
+    )
+    note.set_in_layout(False)
 
 
 def draw_markers(
-    axes: Axes, arrays: LineArrays, markers: tuple[Marker, ...], *, labelled: bool = True
+    axes: Axes,
+    arrays: LineArrays,
+    markers: tuple[Marker, ...],
+    *,
+    labelled: bool = True,
+    prefix: str = "",
+    slot: int = 0,
 ) -> int:
     """A vertical rule at each change, with its change % at the top when `labelled`.
 
-    Returns how many were drawn (markers off the line's builds are left out).
+    Labels step down through four levels from `slot` so neighbours do not overlap; `prefix`
+    names the line when several share the chart. Returns how many were drawn (markers off the
+    line's builds are left out).
     """
-    position = {int(b): float(x) for b, x in zip(arrays.builds, arrays.x, strict=True)}
     first, last = (float(arrays.x[0]), float(arrays.x[-1])) if len(arrays.x) else (0.0, 0.0)
     drawn = 0
     for marker in pick_markers(markers):
-        if marker.build not in position:
+        found = np.flatnonzero(arrays.builds == marker.build)
+        if not len(found):
             continue
         colour = KIND_COLOUR[marker.kind]
-        x = position[marker.build]
-        axes.axvline(
-            x,
-            color=colour,
-            linestyle="-" if marker.open else "--",
-            linewidth=1.6 if marker.open else 1.2,
-            alpha=0.9,
-            zorder=1,
-        )
+        x = float(arrays.x[found[0]])
+        style = "-" if marker.open else "--"
+        width = 1.6 if marker.open else 1.2
+        axes.axvline(x, color=colour, linestyle=style, linewidth=width, alpha=0.9, zorder=1)
+        if labelled:
+            level = 0.97 - 0.075 * ((slot + drawn) % 4)
+            leftwards = last > first and (x - first) / (last - first) > 0.7
+            text = marker_text(marker, prefix)
+            label_marker(axes, x, level, text, colour, strong=marker.open, leftwards=leftwards)
         drawn += 1
-        if not labelled:
-            continue
-        level = 0.97 - 0.085 * ((drawn - 1) % 3)
-        leftwards = last > first and (x - first) / (last - first) > 0.7
-        text = axes.annotate(
-            marker_text(marker),
-            xy=(x, level),
-            xycoords=("data", "axes fraction"),
-            xytext=(-4 if leftwards else 4, 0),
-            textcoords="offset points",
-            ha="right" if leftwards else "left",
-            va="top",
-            color=colour,
-            fontsize=12,
-            fontweight="bold" if marker.open else "normal",
-            zorder=5,
-            bbox={
-                "boxstyle": "round,pad=0.2",
-                "facecolor": BACKGROUND,
-                "edgecolor": "none",
-                "alpha": 0.85,
-            },
-        )
-        text.set_in_layout(False)
     return drawn

@@ -29,8 +29,9 @@ from charts.specs import TrendSpec
 from charts.style import (
     LINE_COLOURS,
     axis_label,
+    bottom_legend,
     format_value,
-    new_figure,
+    plot_figure,
     put_titles,
     style_value_axis,
 )
@@ -50,7 +51,9 @@ def style_x_axis(axes: Axes, x_axis: str) -> None:
     if x_axis == "time":
         locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
         axes.xaxis.set_major_locator(locator)
-        concise = mdates.ConciseDateFormatter(locator)  # type: ignore[no-untyped-call]
+        concise = mdates.ConciseDateFormatter(  # type: ignore[no-untyped-call]
+            locator, offset_formats=["", "%Y", "%Y", "%d %b %Y", "%d %b %Y", "%d %b %Y %H:%M"]
+        )
         axes.xaxis.set_major_formatter(concise)
         axes.set_xlabel("build start (UTC)", color="#616061", fontsize=13)
     else:
@@ -68,14 +71,15 @@ def draw_trend(spec: TrendSpec) -> Figure:
     arrays = [line_arrays(line, spec.x_axis) for line in spec.lines]
     if not any(a.has_values for a in arrays):
         raise ChartError("nothing to draw: no line has a value")
-    figure = new_figure()
-    axes = figure.add_subplot()
+    figure, axes = plot_figure()
     used: set[str] = set()
+    slot = 0
     for line, data, colour in zip(spec.lines, arrays, LINE_COLOURS, strict=False):
         latest = format_value(latest_value(data), spec.unit)
         draw_line(axes, data, colour, f"{line.label}  (last {latest})")
         draw_status(axes, data, used)
-        draw_markers(axes, data, line.markers)
+        prefix = line.label if len(spec.lines) > 1 else ""
+        slot += draw_markers(axes, data, line.markers, prefix=prefix, slot=slot)
     style_value_axis(axes)
     style_x_axis(axes, spec.x_axis)
     axes.set_ylabel(axis_label(spec.unit, spec.direction))
@@ -84,11 +88,5 @@ def draw_trend(spec: TrendSpec) -> Figure:
     status_labels = {str(style["label"]) for style in STATUS_STYLE.values()}
     order = sorted(range(len(labels)), key=lambda i: labels[i] in status_labels)  # lines first
     columns = min(4, len(labels))
-    figure.legend(
-        [handles[i] for i in order],
-        [labels[i] for i in order],
-        loc="outside lower center",
-        ncols=columns,
-        handlelength=1.6,
-    )
+    bottom_legend(figure, [handles[i] for i in order], [labels[i] for i in order], columns)
     return figure

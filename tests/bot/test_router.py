@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.commands import trends
 from bot.commands.ratelimit import RateLimiter
 from bot.commands.reply import Outcome
 from bot.commands.router import GROUPS, MAX_INPUT_CHARS, Router, command_table
+from charts import trend
 from storage import Repository
 from tests.bot.conftest import NOW
 from tests.conftest import sqlite_url
@@ -234,3 +236,7 @@ def test_one_router_serves_many_threads(filled_repo, config):
         replies = list(pool.map(answer, enumerate(texts)))
     assert [r.outcome for r in replies] == [Outcome.OK] * len(texts)
     assert [bool(r.images) for r in replies] == [t.startswith("trend") for t in texts]
+
+
+def test_the_router_and_the_trend_chart_agree_on_the_most_lines():
+    assert trends.MAX_LINES == trend.MAX_LINES
