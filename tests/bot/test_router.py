@@ -61,15 +61,16 @@ def test_too_long_input_is_refused_before_any_work(router):
 
 
 def test_slack_entities_are_decoded(router):
-    assert ask(router, "metrics fio &lt;nothing&gt;").text == (
-        "`perf/fio-nightly` has no metrics matching `<nothing>`."
-    )
+    assert ask(router, "jobs lab&#50;").text == "Jobs in lab2: db/sysbench, perf/fio-nightly"
 
 
-def test_user_text_is_escaped_in_blocks(router):
-    reply = ask(router, "metrics <!channel>")
-    assert "<!channel>" not in reply.blocks[0]["text"]["text"]
-    assert "&lt;!channel&gt;" in reply.blocks[0]["text"]["text"]
+@pytest.mark.parametrize("text", ["metrics <!channel>", "metrics fio &lt;!here&gt;"])
+def test_user_text_is_escaped_in_blocks_and_fallback(router, text):
+    reply = ask(router, text)
+    shown = reply.text + reply.blocks[0]["text"]["text"]
+    assert "<!" not in shown
+    assert "&lt;!" in reply.text
+    assert "&lt;!" in reply.blocks[0]["text"]["text"]
 
 
 def test_a_flood_from_one_user_is_told_to_wait(filled_repo, config):
