@@ -5,7 +5,7 @@ bytes; they alternate so machine noise hits both alike. perfdash also draws the 
 failed builds, the change marker, units and legend; the plain script draws a bare line.
 Prints the median and best time of each and the ratio perfdash / pyplot (target: <= 1.0).
 
-    PYTHONPATH=. /work/venv/bin/python bench/bench_charts.py [--points 5000] [--repeats 15]
+    python -m bench.bench_charts [--points 5000] [--repeats 15]     (from the project root)
 """
 
 from __future__ import annotations

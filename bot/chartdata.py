@@ -301,8 +301,9 @@ def digest_spec(
     """Small multiples of the movers, in the order given (biggest first).
 
     Panels are named by lab, metric and the tags that differ between movers; tags all movers
-    share go to the subtitle.
+    share go to the subtitle. Movers without points are left out.
     """
+    movers = [(data, finding) for data, finding in movers if data.points]
     if not movers:
         raise ChartError("nothing to draw: no series moved")
     tag_sets = [set(data.series.key.tags.items()) for data, _finding in movers]

@@ -174,6 +174,26 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class DetectionConfig:
+    min_effect_pct: float = setting(
+        2.0, "changes smaller than this (in % of the level) are not reported"
+    )
+    min_effect_pct_by_metric: dict[str, float] = field(
+        default_factory=dict,
+        metadata={"help": 'per metric: a name or glob pattern ("*p99*") -> its own minimum in %'},
+    )
+
+    def validate(self, path: str) -> None:
+        values = {
+            f"min_effect_pct_by_metric.{k}": v for k, v in self.min_effect_pct_by_metric.items()
+        }
+        values["min_effect_pct"] = self.min_effect_pct
+        for key, value in values.items():
+            if not 0 <= value < 1000:
+                raise ConfigError(f"{path}.{key} must be a percentage between 0 and 1000")
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     storage: StorageConfig = field(default_factory=StorageConfig)
     slack: SlackConfig = field(default_factory=SlackConfig)
@@ -181,6 +201,7 @@ class Config:
     jobs: tuple[JobConfig, ...] = ()
     web: WebConfig = field(default_factory=WebConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    detection: DetectionConfig = field(default_factory=DetectionConfig)
     source: str = field(default="", metadata={"internal": True})
     slack_configured: bool = field(default=False, metadata={"internal": True})
 
@@ -303,7 +324,8 @@ def _convert(hint: Any, value: Any, path: str) -> Any:
     if origin is dict:
         if not isinstance(value, dict):
             raise ConfigError(f"{path} must be a table")
-        return {str(k): _convert(str, v, f"{path}.{k}") for k, v in value.items()}
+        item = typing.get_args(hint)[1]
+        return {str(k): _convert(item, v, f"{path}.{k}") for k, v in value.items()}
     return _scalar(hint, value, path)
 
 

@@ -20,6 +20,7 @@ os.environ.setdefault("MPLCONFIGDIR", str(Path.home() / ".cache" / "perfdash" / 
 
 from charts.errors import ChartError
 from charts.specs import (
+    MAX_LINES,
     AlertSpec,
     CompareRow,
     CompareSpec,
@@ -31,6 +32,7 @@ from charts.specs import (
 )
 
 __all__ = [
+    "MAX_LINES",
     "AlertSpec",
     "ChartError",
     "CompareRow",

@@ -37,7 +37,7 @@ from charts.style import (
     put_titles,
     style_value_axis,
 )
-from charts.trend import style_x_axis
+from charts.trend import fit_builds, style_x_axis
 
 log = logging.getLogger(__name__)
 
@@ -110,9 +110,12 @@ def draw_alert(spec: AlertSpec) -> Figure:
     draw_headline(axes, spec, colour)
     style_value_axis(axes)
     style_x_axis(axes, "build")
+    fit_builds(
+        axes, min(float(data.x[0]), spec.build_before), max(float(data.x[-1]), spec.build_after)
+    )
     axes.set_ylabel(axis_label(spec.unit, spec.direction))
     between = f"changed between build #{spec.build_before} and #{spec.build_after}"
     subtitle = " · ".join(part for part in (spec.subtitle, between) if part)
     put_titles(figure, axes, spec.title, subtitle)
-    bottom_legend(figure, *axes.get_legend_handles_labels(), columns=5)
+    bottom_legend(figure, *axes.get_legend_handles_labels())
     return figure

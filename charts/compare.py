@@ -26,6 +26,7 @@ from charts.style import (
     format_value,
     new_figure,
     put_titles,
+    shorten,
     verdict_colour,
 )
 
@@ -44,10 +45,6 @@ def compare_size(rows: int) -> tuple[int, int]:
     return WIDTH, max(MIN_HEIGHT, FRAME_PX + ROW_PX * min(rows, MAX_ROWS))
 
 
-def shorten(text: str, limit: int = LABEL_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def keep_rows(rows: tuple[CompareRow, ...]) -> tuple[list[CompareRow], str]:
     """At most `MAX_ROWS` rows, the biggest changes first when cut; and a note when cut."""
     if len(rows) <= MAX_ROWS:
@@ -63,6 +60,8 @@ def keep_rows(rows: tuple[CompareRow, ...]) -> tuple[list[CompareRow], str]:
 
 
 def value_text(row: CompareRow, spec: CompareSpec) -> str:
+    if row.left is None and row.right is None:
+        return "no values"
     if row.left is None:
         return f"only in {spec.right_label}: {format_value(row.right, row.unit)}"
     if row.right is None:
@@ -84,7 +83,7 @@ def draw_rows(axes: Axes, rows: list[CompareRow], spec: CompareSpec) -> None:
     span = max([MIN_SPAN_PCT, *(abs(w) for w in widths)]) * 1.5
     axes.set_xlim(-span, span)
     axes.axvline(0, color=NEUTRAL, linewidth=1.2, zorder=2)
-    axes.set_yticks(places, [shorten(row.label) for row in rows])
+    axes.set_yticks(places, [shorten(row.label, LABEL_CHARS) for row in rows])
     axes.set_ylim(-0.7, len(rows) - 0.3)
     values = axes.twinx()
     values.set_ylim(axes.get_ylim())

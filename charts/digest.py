@@ -14,7 +14,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from charts.compare import shorten
 from charts.errors import ChartError
 from charts.lines import (
     check_choice,
@@ -31,8 +30,10 @@ from charts.style import (
     TickFormatter,
     format_pct,
     new_figure,
+    shorten,
     verdict_colour,
 )
+from charts.trend import fit_builds
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ def draw_panel(axes: Axes, panel: DigestPanel) -> None:
     axes.yaxis.set_major_locator(MaxNLocator(nbins=4))
     axes.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
     axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"#{v:.0f}"))
+    fit_builds(axes, float(data.x[0]), float(data.x[-1]))
     axes.tick_params(axis="both", length=0, labelsize=11)
     axes.grid(axis="x", visible=False)
 

@@ -23,6 +23,9 @@ from charts.style import BACKGROUND, BETTER, FAILED, UNSTABLE, WORSE, format_pct
 log = logging.getLogger(__name__)
 
 DOTS_UP_TO: Final = 150  # points per line drawn with a dot each; more draw as a plain line
+LARGEST: Final = (
+    1e200  # matplotlib's tick maths overflows near the float limit; no metric is this big
+)
 MARKER_LIMIT: Final = 12  # change markers per chart; the biggest changes win
 STATUS_STYLE: Final = {
     "failed": {"marker": "X", "color": FAILED, "label": "failed build"},
@@ -75,9 +78,10 @@ def check_line(line: TrendLine, x_axis: str) -> None:
 
 
 def floats(values: tuple[float | None, ...]) -> Floats:
-    """Values as floats: None and infinities become NaN."""
+    """Values as floats: None, infinities and values past ±`LARGEST` become NaN (missing)."""
     array = np.array([math.nan if v is None else v for v in values], dtype=np.float64)
-    array[~np.isfinite(array)] = math.nan
+    with np.errstate(invalid="ignore"):
+        array[~(np.abs(array) <= LARGEST)] = math.nan
     return array
 
 

@@ -20,6 +20,7 @@ DIRECTIONS: tuple[Direction, ...] = ("lower", "higher")
 X_AXES: tuple[XAxis, ...] = ("build", "time")
 KINDS: tuple[Kind, ...] = ("regression", "improvement")
 STATUSES: tuple[Status, ...] = ("ok", "unstable", "failed")
+MAX_LINES = 6  # lines one trend draws (one colour each); callers check it without matplotlib
 
 
 @dataclass(frozen=True, slots=True)

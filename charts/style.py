@@ -13,6 +13,7 @@ import logging
 import math
 from typing import Any, Final
 
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -60,6 +61,7 @@ RC: Final[dict[Any, Any]] = {  # keys are checked by rc_context
     "timezone": "UTC",
 }
 
+HUGE: Final = 1e15  # from here numbers show as powers of ten (1.2e+18), past the T prefix
 SI_PREFIXES: Final = (  # (from, divide by, prefix): plain numbers up to 9,999
     (1e12, 1e12, "T"),
     (1e9, 1e9, "G"),
@@ -68,6 +70,11 @@ SI_PREFIXES: Final = (  # (from, divide by, prefix): plain numbers up to 9,999
 )
 PNG_OPTIONS: Final = {"compress_level": 3}  # 6 (the default) is slower for ~5% smaller files
 PLOT_MARGINS: Final = (125, 35, 92, 125)  # px: left, right, top, bottom
+LEGEND_CHAR_PX: Final = 9  # width of one legend character at 13 pt, a little generous
+LEGEND_KEY_PX: Final = 60  # the key and the gap after an entry
+LEGEND_ROW_PX: Final = 26
+TITLE_CHARS: Final = 76  # what fits the width at the title and subtitle sizes
+SUBTITLE_CHARS: Final = 110
 
 
 def new_figure(width: int = WIDTH, height: int = HEIGHT) -> Figure:
@@ -95,8 +102,20 @@ def plot_figure(width: int = WIDTH, height: int = HEIGHT) -> tuple[Figure, Axes]
     return figure, figure.add_subplot()
 
 
-def bottom_legend(figure: Figure, handles: list[Any], labels: list[str], columns: int) -> None:
-    """A one-row (or two-row) legend along the bottom edge of a `plot_figure`."""
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def bottom_legend(figure: Figure, handles: list[Any], labels: list[str]) -> None:
+    """A legend along the bottom edge of a `plot_figure`, in as many columns as fit; the plot's
+    bottom margin grows by one line for each legend row past the first."""
+    width = figure.get_figwidth() * DPI
+    widest = max((len(label) for label in labels), default=1) * LEGEND_CHAR_PX + LEGEND_KEY_PX
+    columns = max(1, min(len(labels), int((width - 40) // widest), 4))
+    rows = -(-len(labels) // columns)
+    height = figure.get_figheight() * DPI
+    figure.subplots_adjust(bottom=(PLOT_MARGINS[3] + LEGEND_ROW_PX * (rows - 1)) / height)
     figure.legend(
         handles,
         labels,
@@ -130,6 +149,8 @@ def compact_number(value: float) -> str:
     if not math.isfinite(value):
         return "n/a"
     size = abs(value)
+    if size >= HUGE:
+        return f"{value:.3g}"
     for threshold, scale, prefix in SI_PREFIXES:
         if size >= threshold:
             return digits(value / scale) + prefix
@@ -165,7 +186,9 @@ def change_pct(before: float | None, after: float | None) -> float | None:
         return None
     if before == 0:
         return 0.0 if after == 0 else None
-    return (after - before) / abs(before) * 100.0
+    with np.errstate(over="ignore"):
+        change = float(np.float64(after - before) / abs(before) * 100.0)
+    return change if math.isfinite(change) else None
 
 
 def is_worse(change: float, direction: str) -> bool:
@@ -207,7 +230,7 @@ class TickFormatter(Formatter):
     def __call__(self, x: float, pos: int | None = None) -> str:
         biggest = max((abs(v) for v in self.ticks), default=abs(x))
         _, scale, prefix = next((row for row in SI_PREFIXES if biggest >= row[0]), (0, 1.0, ""))
-        if 0 < biggest < 1e-3:  # tiny: a shared power of ten (2.5e-6, 3.0e-6)
+        if 0 < biggest < 1e-3 or biggest >= HUGE:  # a shared power of ten (2.5e-6, 3.0e18)
             power = math.floor(math.log10(biggest))
             scale, prefix = 10.0**power, f"e{power}"
         scaled = [v / scale for v in self.ticks] or [x / scale]
@@ -234,11 +257,20 @@ def put_titles(figure: Figure, axes: Axes, title: str, subtitle: str) -> None:
     matplotlib re-measure every tick label to place it).
     """
     if figure.get_layout_engine() is not None:  # the engine places both
-        figure.suptitle(title, x=0.01, ha="left", fontweight="bold")
+        figure.suptitle(shorten(title, TITLE_CHARS), x=0.01, ha="left", fontweight="bold")
         if subtitle:
-            axes.set_title(subtitle, loc="left", color=MUTED, fontsize=14, pad=10)
+            text = shorten(subtitle, SUBTITLE_CHARS)
+            axes.set_title(text, loc="left", color=MUTED, fontsize=14, pad=10)
         return
     height = figure.get_figheight() * DPI
-    figure.suptitle(title, x=0.01, y=1 - 12 / height, ha="left", va="top", fontweight="bold")
+    figure.suptitle(
+        shorten(title, TITLE_CHARS),
+        x=0.01,
+        y=1 - 12 / height,
+        ha="left",
+        va="top",
+        fontweight="bold",
+    )
     if subtitle:
-        figure.text(0.01, 1 - 52 / height, subtitle, color=MUTED, fontsize=14, va="top")
+        text = shorten(subtitle, SUBTITLE_CHARS)
+        figure.text(0.01, 1 - 52 / height, text, color=MUTED, fontsize=14, va="top")

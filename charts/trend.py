@@ -25,7 +25,7 @@ from charts.lines import (
     draw_status,
     line_arrays,
 )
-from charts.specs import TrendSpec
+from charts.specs import MAX_LINES, TrendSpec
 from charts.style import (
     LINE_COLOURS,
     axis_label,
@@ -33,17 +33,27 @@ from charts.style import (
     format_value,
     plot_figure,
     put_titles,
+    shorten,
     style_value_axis,
 )
 
 log = logging.getLogger(__name__)
 
-MAX_LINES = len(LINE_COLOURS)
+LINE_LABEL_CHARS = 34
 
 
 def latest_value(arrays: LineArrays) -> float | None:
     finite = np.flatnonzero(np.isfinite(arrays.y))
     return float(arrays.y[finite[-1]]) if len(finite) else None
+
+
+def fit_builds(axes: Axes, first: float, last: float) -> None:
+    """A build axis from just before the first build to just after the last (no `#0` ticks)."""
+    pad = max(0.5, (last - first) * 0.02)
+    axes.set_xlim(first - pad, last + pad)
+    axes.xaxis.set_major_formatter(
+        FuncFormatter(lambda v, _pos: f"#{v:.0f}" if first <= v <= last else "")
+    )
 
 
 def style_x_axis(axes: Axes, x_axis: str) -> None:
@@ -76,17 +86,19 @@ def draw_trend(spec: TrendSpec) -> Figure:
     slot = 0
     for line, data, colour in zip(spec.lines, arrays, LINE_COLOURS, strict=False):
         latest = format_value(latest_value(data), spec.unit)
-        draw_line(axes, data, colour, f"{line.label}  (last {latest})")
+        draw_line(axes, data, colour, f"{shorten(line.label, LINE_LABEL_CHARS)}  (last {latest})")
         draw_status(axes, data, used)
         prefix = line.label if len(spec.lines) > 1 else ""
         slot += draw_markers(axes, data, line.markers, prefix=prefix, slot=slot)
     style_value_axis(axes)
     style_x_axis(axes, spec.x_axis)
+    if spec.x_axis == "build":
+        xs = [data.x for data in arrays if len(data.x)]
+        fit_builds(axes, min(float(x[0]) for x in xs), max(float(x[-1]) for x in xs))
     axes.set_ylabel(axis_label(spec.unit, spec.direction))
     put_titles(figure, axes, spec.title, spec.subtitle)
     handles, labels = axes.get_legend_handles_labels()
     status_labels = {str(style["label"]) for style in STATUS_STYLE.values()}
     order = sorted(range(len(labels)), key=lambda i: labels[i] in status_labels)  # lines first
-    columns = min(4, len(labels))
-    bottom_legend(figure, [handles[i] for i in order], [labels[i] for i in order], columns)
+    bottom_legend(figure, [handles[i] for i in order], [labels[i] for i in order])
     return figure

@@ -229,6 +229,20 @@ class StateStore(ResultsStore):
             query = query.where(Lab.name == lab)
         return [_finding(row, row.series.job.lab.name, row.series.job.name) for row in query]
 
+    def series_findings(self, series_id: int, *, since_build: int | None = None) -> list[Finding]:
+        """The findings of one series, oldest change first (from `since_build` on, if given)."""
+        query = (
+            FindingRow.select(FindingRow, SeriesRow, Job, Lab)
+            .join(SeriesRow)
+            .join(Job)
+            .join(Lab)
+            .where(FindingRow.series == series_id)
+            .order_by(FindingRow.build_after)
+        )
+        if since_build is not None:
+            query = query.where(FindingRow.build_after >= since_build)
+        return [_finding(row, row.series.job.lab.name, row.series.job.name) for row in query]
+
     def set_finding_state(
         self,
         finding_id: int,

@@ -18,12 +18,11 @@ from bot import chartdata
 from bot.context import Context
 from bot.errors import UsageError, UserError, WorkFailed
 from charts import CompareSpec, TrendSpec
+from charts.specs import MAX_LINES
 from storage import Repository
 from storage.records import Selector, SeriesData
 
 log = logging.getLogger(__name__)
-
-MAX_LINES = 6
 
 
 def register(subparsers: Any) -> None:
@@ -50,7 +49,7 @@ def register(subparsers: Any) -> None:
     compare.add_argument(
         "--builds", nargs=2, type=positive, metavar=("A", "B"), help="the two build numbers"
     )
-    compare.add_argument("--metric", help="with two labs: only this metric")
+    compare.add_argument("--metric", help="only this metric")
     compare.add_argument(
         "--lab",
         action="append",
@@ -142,11 +141,15 @@ def compare_builds(repo: Repository, args: argparse.Namespace) -> CompareSpec:
     if len(labs) != 1:
         raise UsageError(f"{args.job} runs in {', '.join(labs)}: pick one with --lab")
     lab = labs[0]
+    if args.metric is not None:
+        check_known("metric", args.metric, (s.key.metric for s in repo.metrics(args.job, lab)))
     sides = []
     for number in args.builds:
         if repo.build(lab, args.job, number) is None:
             raise UserError(f"build #{number} of {args.job} in {lab} is not stored")
-        sides.append((number, repo.build_points(lab, args.job, number)))
+        points = repo.build_points(lab, args.job, number)
+        wanted = [(s, p) for s, p in points if args.metric in (None, s.key.metric)]
+        sides.append((number, wanted))
     return chartdata.compare_builds_spec(lab, args.job, sides[0], sides[1])
 
 

@@ -11,7 +11,8 @@ import pytest
 from bot.cli import main
 from charts.compare import compare_size
 from storage import Repository
-from tests.bot.chart_fixtures import JOB, add_finding, fill
+from storage.records import Build, Sample
+from tests.bot.chart_fixtures import JOB, START, add_finding, fill
 from tests.charts.pngs import png_size
 
 
@@ -101,6 +102,29 @@ def test_compare_builds_and_labs(config: Path, tmp_path: Path) -> None:
         == 0
     )
     assert png_size(labs.read_bytes()) == compare_size(2)
+
+
+def test_compare_builds_of_one_metric(config: Path, tmp_path: Path) -> None:
+    out = tmp_path / "builds.png"
+    args = ["--job", JOB, "--builds", "5", "6", "--lab", "lab1", "--metric", "latency"]
+    assert run(config, "compare", *args, "-o", str(out)) == 0
+    assert png_size(out.read_bytes()) == compare_size(2)
+
+
+def test_too_many_series_name_the_tags_to_narrow_with(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = config.read_text().split('"')[1]
+    repo = Repository.open(url)
+    with repo.connection():
+        build = Build(lab="lab1", job=JOB, number=9, started=START)
+        repo.save_build(build, [Sample("qd", 1.0, "ms", tags={"qd": str(2**i)}) for i in range(7)])
+    repo.close()
+    out = tmp_path / "x.png"
+    assert run(config, "trend", "--job", JOB, "--metric", "qd", "-o", str(out)) == 2
+    message = "7 series match; narrow them with --tag (qd=1|16|2|32|4|64|8)"
+    assert capsys.readouterr().err == f"perfdash: {message}\n"
+    assert not out.exists()
 
 
 @pytest.mark.parametrize(

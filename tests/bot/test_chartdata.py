@@ -25,6 +25,7 @@ from storage.records import (
     Result,
     Selector,
     Series,
+    SeriesData,
     SeriesKey,
 )
 from tests.bot.chart_fixtures import JOB, START, add_finding, fill, started
@@ -214,6 +215,10 @@ def test_digest_panels_in_the_order_given(filled: Repository) -> None:
     assert png_size(render(spec)) == (1200, 400)
     with pytest.raises(ChartError, match="no series moved"):
         chartdata.digest_spec([])
+    empty = SeriesData(data.series, ())
+    assert chartdata.digest_spec([(empty, finding), (data, finding)]).panels == spec.panels
+    with pytest.raises(ChartError, match="no series moved"):
+        chartdata.digest_spec([(empty, finding)])
 
 
 def test_compare_rows_move_shared_tags_to_the_subtitle() -> None:

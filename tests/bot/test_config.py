@@ -13,6 +13,7 @@ from bot.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config.example.toml"
+TABLE_SETTINGS = {"jobs.reports.tags", "detection.min_effect_pct_by_metric"}
 SECRETS = {"LAB1_JENKINS_TOKEN": "t", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}
 
 
@@ -22,7 +23,8 @@ def example_keys(data: object, prefix: str = "") -> set[str]:
     for item in items:
         for key, value in item.items():
             path = f"{prefix}{key}"
-            nested = isinstance(value, dict) and key != "tags"
+            # A table is a section unless the setting itself is a table (tags, per-metric maps).
+            nested = isinstance(value, dict) and path not in TABLE_SETTINGS
             tables = isinstance(value, list) and value and isinstance(value[0], dict)
             if nested or tables:
                 keys |= example_keys(value, f"{path}.")

@@ -78,6 +78,9 @@ def test_trend_with_everything_renders(x_axis: str) -> None:
         pytest.param([None, None, 4.0, None], id="one value among gaps"),
         pytest.param([1e-9, 2e-9, 1.5e-9], id="tiny"),
         pytest.param([1e15, 3e15, 2e15], id="huge values"),
+        pytest.param([1e199, -1e199, 3.0], id="near the largest drawable"),
+        pytest.param([1e308, 5.0, -1.7e308], id="past the largest drawable are gaps"),
+        pytest.param([5e-324, 0.0], id="subnormal"),
         pytest.param([-5.0, 3.0, -1.0], id="negative"),
     ],
 )
@@ -138,6 +141,8 @@ ROWS = (
     CompareRow("read_latency_p99 bs=4k", "ms", "lower", 12.0, 10.0),
     CompareRow("cpu", "%", "lower", 50.0, None),
     CompareRow("zero before", "ms", "lower", 0.0, 3.0),
+    CompareRow("gone", "ms", "lower", None, None),
+    CompareRow("overflowing change", "ms", "lower", -1.7e308, 1.7e308),
 )
 
 

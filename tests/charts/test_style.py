@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from charts.specs import MAX_LINES
 from charts.style import (
     BETTER,
+    LINE_COLOURS,
     NEUTRAL,
     WORSE,
     TickFormatter,
@@ -36,7 +38,9 @@ CHARTS = Path(__file__).resolve().parents[2] / "charts"
         (45_678.0, "45.7k"),
         (1_234_567.0, "1.23M"),
         (2.5e10, "25.0G"),
-        (3e15, "3,000T"),
+        (3e14, "300T"),
+        (3e15, "3e+15"),
+        (-1.7e308, "-1.7e+308"),
         (9_999.0, "9,999"),
         (10_000.0, "10.0k"),
         (-45_678.0, "-45.7k"),
@@ -116,9 +120,15 @@ def test_charts_never_import_pyplot() -> None:
         ([1e6, 2e6], ["1M", "2M"]),
         ([1e-6, 1.5e-6, 2e-6], ["1.0e-6", "1.5e-6", "2.0e-6"]),
         ([0.0, 5e-7, 1e-6], ["0.0e-6", "0.5e-6", "1.0e-6"]),
+        ([2e18, 2.5e18], ["2.0e18", "2.5e18"]),
     ],
 )
 def test_tick_labels_agree_with_each_other(locs: list[float], labels: list[str]) -> None:
     formatter = TickFormatter()
     formatter.set_locs(locs)
     assert [formatter(v) for v in locs] == labels
+
+
+def test_each_trend_line_has_its_own_colour() -> None:
+    assert len(LINE_COLOURS) >= MAX_LINES
+    assert len(set(LINE_COLOURS[:MAX_LINES])) == MAX_LINES
