@@ -22,12 +22,14 @@ from bot.commands.reply import CommandError, Reply
 from bot.commands.results import resolve_labs
 from bot.messages.blocks import natural_key
 from bot.messages.charts import compare_reply, trend_reply
-from charts.trend import MAX_LINES
 from storage.records import Selector, SeriesData
 
 log = logging.getLogger(__name__)
 
 FINDINGS_SHOWN = 1000
+# The trend chart draws at most this many lines (charts.trend.MAX_LINES; a test keeps them equal;
+# importing charts.trend here would load matplotlib for every CLI command).
+MAX_LINES = 6
 _BUILD = re.compile(r"^#?(\d{1,9})$")
 
 

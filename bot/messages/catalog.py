@@ -120,10 +120,10 @@ def jobs_reply(jobs: Sequence[JobSummary], states: Sequence[SyncState], lab: str
 
 def metrics_reply(job: str, series: Sequence[Series], filter_text: str = "") -> Reply:
     """Each metric of a job once, with its unit, direction, labs and tag values."""
-    matching = f" matching `{filter_text}`" if filter_text else ""
+    matching = f" matching `{escape(filter_text)}`" if filter_text else ""
     if not series:
-        text = f"`{job}` has no metrics{matching}."
-        return Reply(text=text, blocks=(section(escape(text)),), ephemeral=True)
+        text = f"`{escape(job)}` has no metrics{matching}."
+        return Reply(text=text, blocks=(section(text),), ephemeral=True)
     grouped: dict[str, list[Series]] = defaultdict(list)
     for one in series:
         grouped[one.key.metric].append(one)
@@ -139,7 +139,7 @@ def metrics_reply(job: str, series: Sequence[Series], filter_text: str = "") -> 
         ),
     ]
     return Reply(
-        text=f"Metrics of {job}{matching}: {', '.join(sorted(grouped))}",
+        text=f"Metrics of {escape(job)}{matching}: {escape(', '.join(sorted(grouped)))}",
         blocks=fit(blocks),
         ephemeral=True,
     )

@@ -25,10 +25,11 @@ from bot.messages.blocks import (
 )
 from bot.messages.results import change_pct, verdict
 from charts import CompareRow, CompareSpec, TrendSpec
-from storage.records import Direction, Finding, FindingState, SeriesData
+from storage.records import Direction, Finding, FindingState, Result, SeriesData
 
 log = logging.getLogger(__name__)
 
+NOT_PASSED = frozenset({Result.FAILURE, Result.UNSTABLE, Result.ABORTED, Result.NOT_BUILT})
 COMPARE_ROWS = 15  # the biggest changes are listed; the chart shows every row
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -60,15 +61,17 @@ def trend_reply(
     marked = [f for f in findings if f.series.id in ids and _in_window(f, shown)]
     rows += [_finding_row(f) for f in marked]
     blocks: list[Block] = [header(chart_title(spec)), *list_sections(rows)]
-    builds = sum(len(data.points) for data in shown)
-    blocks.append(
-        context(
-            f"{builds} points on {len(shown)} line{'' if len(shown) == 1 else 's'}"
-            " · failed builds are marked · the chart is attached"
-        )
-    )
+    blocks.append(context(_trend_note(shown)))
     image = Image(filename=filename("trend", job, metric), title=chart_title(spec), png=png)
     return Reply(text=f"Trend: {chart_title(spec)}", blocks=fit(blocks), images=(image,))
+
+
+def _trend_note(shown: Sequence[SeriesData]) -> str:
+    points = [p for data in shown for p in data.points]
+    failed = sum(1 for p in points if p.result in NOT_PASSED)
+    lines = f"{len(points)} points on {len(shown)} line{'' if len(shown) == 1 else 's'}"
+    marked = f", {failed} of them from failed or unstable builds (marked)" if failed else ""
+    return f"{lines}{marked} · the chart is attached"
 
 
 def _trend_row(data: SeriesData, label: str) -> str:

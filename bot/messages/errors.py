@@ -15,7 +15,7 @@ def user_error(message: str, *, usage: str = "", slash: str = "/perf") -> Reply:
     hint = f"Usage: `{usage}`" if usage else f"Type `{slash} help` for the commands."
     blocks = (section(f":warning: {escape(message)}"), context(escape(hint)))
     return Reply(
-        text=f"{message} {hint}", blocks=blocks, ephemeral=True, outcome=Outcome.USER_ERROR
+        text=escape(f"{message} {hint}"), blocks=blocks, ephemeral=True, outcome=Outcome.USER_ERROR
     )
 
 

@@ -131,11 +131,22 @@ def config():
     return parse_config(CONFIG, source="test.toml")
 
 
-@pytest.fixture
-def filled_repo(tmp_path: Path) -> Iterator[Repository]:
-    repository = Repository.open(sqlite_url(tmp_path))
+def _filled(url: str) -> Iterator[Repository]:
+    repository = Repository.open(url)
     repository.upgrade()
     with repository.connection():
         fill(repository)
         yield repository
     repository.close()
+
+
+@pytest.fixture
+def filled_repo(tmp_path: Path) -> Iterator[Repository]:
+    """The test data on SQLite."""
+    yield from _filled(sqlite_url(tmp_path))
+
+
+@pytest.fixture
+def filled_repo_any(db_url: str) -> Iterator[Repository]:
+    """The test data on SQLite, and on PostgreSQL when one is configured."""
+    yield from _filled(db_url)

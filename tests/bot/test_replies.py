@@ -35,7 +35,7 @@ SCENARIOS = {
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
-def test_reply_matches_expected(name, filled_repo, config):
-    router = Router(filled_repo, config)
+def test_reply_matches_expected(name, filled_repo_any, config):
+    router = Router(filled_repo_any, config)
     reply = router.handle(SCENARIOS[name], user="U0USER", channel="C0CHAN", now=NOW)
     assert_matches_expected(name, reply)

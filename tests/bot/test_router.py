@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.commands import trends
 from bot.commands.ratelimit import RateLimiter
 from bot.commands.reply import Outcome
 from bot.commands.router import GROUPS, MAX_INPUT_CHARS, Router, command_table
+from charts import trend
 from storage import Repository
 from tests.bot.conftest import NOW
 from tests.conftest import sqlite_url
@@ -59,15 +61,16 @@ def test_too_long_input_is_refused_before_any_work(router):
 
 
 def test_slack_entities_are_decoded(router):
-    assert ask(router, "metrics fio &lt;nothing&gt;").text == (
-        "`perf/fio-nightly` has no metrics matching `<nothing>`."
-    )
+    assert ask(router, "jobs lab&#50;").text == "Jobs in lab2: db/sysbench, perf/fio-nightly"
 
 
-def test_user_text_is_escaped_in_blocks(router):
-    reply = ask(router, "metrics <!channel>")
-    assert "<!channel>" not in reply.blocks[0]["text"]["text"]
-    assert "&lt;!channel&gt;" in reply.blocks[0]["text"]["text"]
+@pytest.mark.parametrize("text", ["metrics <!channel>", "metrics fio &lt;!here&gt;"])
+def test_user_text_is_escaped_in_blocks_and_fallback(router, text):
+    reply = ask(router, text)
+    shown = reply.text + reply.blocks[0]["text"]["text"]
+    assert "<!" not in shown
+    assert "&lt;!" in reply.text
+    assert "&lt;!" in reply.blocks[0]["text"]["text"]
 
 
 def test_a_flood_from_one_user_is_told_to_wait(filled_repo, config):
@@ -234,3 +237,7 @@ def test_one_router_serves_many_threads(filled_repo, config):
         replies = list(pool.map(answer, enumerate(texts)))
     assert [r.outcome for r in replies] == [Outcome.OK] * len(texts)
     assert [bool(r.images) for r in replies] == [t.startswith("trend") for t in texts]
+
+
+def test_the_router_and_the_trend_chart_agree_on_the_most_lines():
+    assert trends.MAX_LINES == trend.MAX_LINES
