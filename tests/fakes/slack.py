@@ -407,8 +407,16 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument(
+        "--not-in-channel",
+        action="append",
+        default=[],
+        metavar="CHANNEL",
+        help="answer not_in_channel for posts into CHANNEL",
+    )
     args = parser.parse_args()
-    with FakeSlack(on_call=_print_call).start(args.port) as fake:
+    fake = FakeSlack(on_call=_print_call, not_in_channel=set(args.not_in_channel))
+    with fake.start(args.port):
         print(f"api_url = {fake.api_url}\nresponse_url = {fake.response_url()}", flush=True)
         threading.Event().wait()
 
