@@ -24,6 +24,7 @@ from bot.commands.reply import Reply
 from bot.commands.router import Router
 from bot.config import Config
 from bot.messages import errors
+from charts import TrendLine, TrendSpec, render
 from storage import Repository
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 WORKER_PROCESSES = 2
 WORKER_NICENESS = 10
 UNLIMITED = 2**31  # workers never refuse a command for rate: the parent's limiter already did
+
+WARM_UP = TrendSpec("warm-up", "", "lower", (TrendLine("warm-up", (1, 2), (1.0, 2.0)),))
 
 _router: Router | None = None
 _repo: Repository | None = None
@@ -44,6 +47,9 @@ def _start_worker(config: Config) -> None:
     os.nice(WORKER_NICENESS)
     _repo = Repository.open(config.storage.url)
     _router = Router(_repo, config, limiter=RateLimiter(burst=UNLIMITED, per_minute=UNLIMITED))
+    # The first render loads matplotlib and its fonts (seconds); pay for it here, not in the
+    # first user's command.
+    render(WARM_UP)
 
 
 def _handle(text: str, user: str, channel: str, now: datetime) -> Reply:
