@@ -1,6 +1,17 @@
 """CLI subcommands, one module each. A module has `register(subparsers)`, which adds its parser
 and sets `run(args, ctx) -> int` as the parser's default."""
 
-from bot.subcommands import chart, check_config, db, detect, export, formats, ingest, sync
+from bot.subcommands import (
+    ask,
+    chart,
+    check_config,
+    db,
+    demo,
+    detect,
+    export,
+    formats,
+    ingest,
+    sync,
+)
 
-SUBCOMMANDS = (check_config, db, export, detect, chart, ingest, formats, sync)
+SUBCOMMANDS = (demo, sync, ingest, formats, ask, chart, detect, export, check_config, db)
