@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m bot demo --dir demo-out
+	$(BIN)/perfdash demo --dir demo-out
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

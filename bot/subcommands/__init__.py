@@ -6,6 +6,7 @@ from bot.subcommands import (
     chart,
     check_config,
     db,
+    demo,
     detect,
     export,
     formats,
@@ -14,4 +15,4 @@ from bot.subcommands import (
     sync,
 )
 
-SUBCOMMANDS = (check_config, db, export, detect, chart, ingest, formats, sync, ask, serve)
+SUBCOMMANDS = (demo, serve, sync, ingest, formats, ask, chart, detect, export, check_config, db)
