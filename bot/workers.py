@@ -19,12 +19,13 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 
+import charts
 from bot.commands.ratelimit import RateLimiter
 from bot.commands.reply import Reply
 from bot.commands.router import Router
 from bot.config import Config
 from bot.messages import errors
-from charts import TrendLine, TrendSpec, render
+from charts import TrendLine, TrendSpec
 from storage import Repository
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def _start_worker(config: Config) -> None:
     _router = Router(_repo, config, limiter=RateLimiter(burst=UNLIMITED, per_minute=UNLIMITED))
     # The first render loads matplotlib and its fonts (seconds); pay for it here, not in the
     # first user's command.
-    render(WARM_UP)
+    charts.render(WARM_UP)  # loads matplotlib: only ever in a worker
 
 
 def _handle(text: str, user: str, channel: str, now: datetime) -> Reply:
