@@ -107,3 +107,25 @@ def build_scheduler(config: Config, jobs: Jobs) -> BackgroundScheduler:
             **defaults,
         )
     return scheduler
+
+
+class SchedulerService:
+    """The scheduler as a `serve` service: started with the others, shut down on stop."""
+
+    name = "scheduler"
+
+    def __init__(self, config: Config, jobs: Jobs) -> None:
+        self.scheduler = build_scheduler(config, jobs)
+
+    def start(self) -> None:
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        self.scheduler.shutdown(wait=True)  # a pass in progress finishes; nothing is cut short
+
+
+def ops_notifier(post: Callable[[str, str], Any], channel: str) -> Notify | None:
+    """Post failures to `[slack] ops_channel`; None (log only) when no channel is set."""
+    if not channel:
+        return None
+    return lambda text: post(channel, text)

@@ -108,6 +108,10 @@ class SlackPoster:
                 target, f"{invite_hint(self.bot_name)}\n{reply.text}", [hint, *reply.blocks]
             )
 
+    def post_text(self, channel: str, text: str) -> None:
+        """A plain message to a channel (the ops channel's failure notices)."""
+        self.client.chat_postMessage(channel=channel, text=text)
+
     def ephemeral(
         self, target: Target, text: str, blocks: Sequence[Mapping[str, Any]] = ()
     ) -> None:

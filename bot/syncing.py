@@ -201,3 +201,14 @@ def summary_lines(report: SyncReport) -> list[str]:
         total += f", {len(report.failed)} failed"
     lines.append(total)
     return lines
+
+
+def chat_sync_runner(
+    config: Config, env: Mapping[str, str], repo: Repository
+) -> Callable[[str | None], str]:
+    """What `/perf sync [lab]` runs: one pass (the caller holds a connection), as summary text."""
+
+    def run(lab: str | None) -> str:
+        return "\n".join(summary_lines(run_sync(config, env, repo, lab=lab)))
+
+    return run

@@ -23,8 +23,9 @@ import charts
 from bot.commands.ratelimit import RateLimiter
 from bot.commands.reply import Reply
 from bot.commands.router import Router
-from bot.config import Config
+from bot.config import Config, environment
 from bot.messages import errors
+from bot.syncing import chat_sync_runner
 from charts import TrendLine, TrendSpec
 from storage import Repository
 
@@ -47,7 +48,12 @@ def _start_worker(config: Config) -> None:
     # Renders are throughput work; acks are latency work: the parent gets the CPU first.
     os.nice(WORKER_NICENESS)
     _repo = Repository.open(config.storage.url)
-    _router = Router(_repo, config, limiter=RateLimiter(burst=UNLIMITED, per_minute=UNLIMITED))
+    _router = Router(
+        _repo,
+        config,
+        limiter=RateLimiter(burst=UNLIMITED, per_minute=UNLIMITED),
+        sync_runner=chat_sync_runner(config, environment(), _repo),
+    )
     # The first render loads matplotlib and its fonts (seconds); pay for it here, not in the
     # first user's command.
     charts.render(WARM_UP)  # loads matplotlib: only ever in a worker

@@ -17,6 +17,7 @@ from bot.commands.router import Router
 from bot.context import Context
 from bot.errors import UsageError, WorkFailed
 from bot.messages.plaintext import reply_text
+from bot.syncing import chat_sync_runner
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     repo = ctx.repository()
-    router = Router(repo, ctx.config)
+    router = Router(repo, ctx.config, sync_runner=chat_sync_runner(ctx.config, ctx.env, repo))
     with repo.connection():
         reply = router.handle(
             args.text, user=args.user, channel=args.channel, now=datetime.now(UTC)

@@ -11,8 +11,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from bot.context import Context
+from bot.scheduler import Jobs, SchedulerService, ops_notifier
 from bot.serve import build_runtime, http_service, run_services
 from bot.workers import ProcessRouter
+from storage.leader import LeaderLock
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,14 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     workers = ProcessRouter(config)
     runtime = build_runtime(config, ctx.env, repo, workers)
     runtime.services.insert(0, workers)
+    jobs = Jobs(
+        config,
+        ctx.env,
+        repo,
+        leader=LeaderLock(config.storage.url),
+        notify=ops_notifier(runtime.poster.post_text, config.slack.ops_channel),
+    )
+    runtime.services.append(SchedulerService(config, jobs))
     if runtime.routes:
         runtime.services.append(http_service(runtime))
     stop = threading.Event()

@@ -45,8 +45,11 @@ def test_a_wrong_chat_command_exits_2_with_its_sentence(config_path, capsys):
 
 
 def test_ask_acts_as_the_given_user(config_path, capsys):
-    assert main(["--config", str(config_path), "ask", "sync", "--user", "U0ADMIN"]) == 2
-    assert "cannot sync" in capsys.readouterr().out
+    # An admin runs a real pass; the configured lab does not exist, and the reply says so.
+    assert main(["--config", str(config_path), "ask", "sync lab1", "--user", "U0ADMIN"]) == 0
+    assert "FAILED: lab 'lab1': https://jenkins.lab1.example/ cannot be reached" in (
+        capsys.readouterr().out
+    )
     assert main(["--config", str(config_path), "ask", "sync"]) == 2
     assert "Only perfdash admins" in capsys.readouterr().out
 

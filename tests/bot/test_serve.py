@@ -191,3 +191,52 @@ def test_a_refused_app_token_is_one_sentence_and_exit_2(slack: FakeSlack, tmp_pa
     output = serve.output()
     assert "Traceback" not in output
     assert f"perfdash: Slack at {slack.api_url} refused SLACK_APP_TOKEN (invalid_auth)\n" in output
+
+
+def test_serve_runs_the_scheduled_sync_and_admin_sync(slack: FakeSlack, tmp_path: Path) -> None:
+    from tests.fakes.jenkins import FakeJenkins
+    from tests.fakes.jenkins_results import add_perf_builds
+
+    with FakeJenkins() as jenkins:
+        add_perf_builds(jenkins, "perf/fio", range(1, 4))
+        config = _write_config(tmp_path, slack, "http")
+        config.write_text(
+            config.read_text().replace("http://jenkins.invalid/", jenkins.url)
+            + 'user = "perfdash"\ntoken_env = "LAB1_JENKINS_TOKEN"\n'
+            '[[jobs]]\nlab = "lab1"\nname = "perf/fio"\n'
+            '[[jobs.reports]]\nartifact = "results/*.json"\n'
+        )
+        config.write_text(
+            config.read_text().replace("http_port = 0\n", 'http_port = 0\nadmins = ["U0ADMIN"]\n')
+        )
+        env = _env(SLACK_SIGNING_SECRET=SIGNING_SECRET, LAB1_JENKINS_TOKEN=jenkins.token)
+        serve = Serve(config, env)
+        try:
+            port = serve.wait_for_line(r"listening on http://127\.0\.0\.1:(\d+)").group(1)
+            _wait_for_builds(tmp_path / "perfdash.db", "perf/fio", 3)  # the first scheduled pass
+            add_perf_builds(jenkins, "perf/fio", range(4, 6))
+            form = slash_command("sync", user="U0ADMIN", response_url=slack.response_url())
+            body = urlencode(form).encode()
+            url = f"http://127.0.0.1:{port}/slack/events"
+            assert requests.post(url, data=body, headers=signed_headers(body)).status_code == 200
+            [reply] = slack.wait_for("response_url")
+            assert "Sync of every lab done" in reply.params["text"]
+            assert "2 new builds (4-5)" in reply.params["text"]
+        finally:
+            assert serve.stop() == 0
+
+
+def _wait_for_builds(db: Path, job: str, count: int) -> None:
+    import time
+
+    repo = Repository.open(f"sqlite:///{db}")
+    deadline = time.monotonic() + WAIT_S
+    try:
+        while True:
+            with repo.connection():
+                if len(repo.builds("lab1", job)) >= count:
+                    return
+            assert time.monotonic() < deadline, f"no {count} builds of {job} stored in time"
+            time.sleep(0.2)
+    finally:
+        repo.close()

@@ -198,3 +198,17 @@ def test_check_labs_for_check_config_online(fake: FakeJenkins, tmp_path: Path) -
     assert not down_ok and down.startswith("lab 'lab2': http://127.0.0.1:9/ cannot be reached")
     ((bad, sentence), _) = check_labs(config, {"LAB1_JENKINS_TOKEN": "nope"})
     assert not bad and sentence.endswith("in the environment variable LAB1_JENKINS_TOKEN")
+
+
+def test_check_config_online_asks_every_lab(
+    fake: FakeJenkins, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--config", write_config(tmp_path, fake.url), "check-config", "--online"]) == 0
+    out = capsys.readouterr().out
+    assert f"Jenkins: lab 'lab1': {fake.url} answers, signed in as perfdash" in out
+    assert "Slack: not checked" in out
+    down = write_config(tmp_path, fake.url, down_lab=True)
+    assert main(["--config", down, "check-config", "--online"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("Jenkins: lab 'lab2': http://127.0.0.1:9/ cannot be reached")
+    assert err[-1] == "perfdash: 1 of 2 labs failed the online check"
