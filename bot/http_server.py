@@ -12,7 +12,8 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from waitress import create_server, wasyncore
+from waitress import wasyncore
+from waitress.server import create_server
 
 log = logging.getLogger(__name__)
 
