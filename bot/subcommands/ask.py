@@ -1,7 +1,8 @@
 """`perfdash ask "TEXT" [-o DIR]`: run a chat command locally, exactly as `/perf TEXT`.
 
-Prints the reply as readable text and writes its images into DIR. Exit 0 when the command
-answered, 2 when the chat command itself was wrong (unknown name, bad arguments), 1 on a crash.
+Prints the reply as readable text and writes its images into DIR. `sync` (admins: `--user`) runs
+one pass in this process. Exit 0 when the command answered, 2 when the chat command itself was
+wrong (unknown name, bad arguments, not allowed), 1 on a crash.
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.commands.base import SyncRunner
 from bot.commands.reply import Outcome, Reply
 from bot.commands.router import Router
 from bot.context import Context
 from bot.errors import UsageError, WorkFailed
 from bot.messages.plaintext import reply_text
+from bot.syncing import run_sync, summary_lines
+from storage import Repository
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +50,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     repo = ctx.repository()
-    router = Router(repo, ctx.config)
+    router = Router(repo, ctx.config, sync_runner=local_sync(ctx, repo))
     with repo.connection():
         reply = router.handle(
             args.text, user=args.user, channel=args.channel, now=datetime.now(UTC)
@@ -57,6 +61,15 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if reply.images and args.output is None:
         print("(use -o DIR to save the images)", file=ctx.stdout)
     return EXIT_CODES[reply.outcome]
+
+
+def local_sync(ctx: Context, repo: Repository) -> SyncRunner:
+    """`/perf sync [lab]` from the terminal: one pass in this process, as `perfdash sync`."""
+
+    def run(lab: str | None) -> str:
+        return "\n".join(summary_lines(run_sync(ctx.config, ctx.env, repo, lab=lab)))
+
+    return run
 
 
 def write_images(reply: Reply, folder: Path | None) -> list[Path]:
