@@ -21,13 +21,17 @@ from bot.commands.names import resolve
 from bot.commands.ratelimit import RateLimiter
 from bot.commands.reply import CommandError, Reply
 from bot.config import Config
+from bot.errors import UserError
 from bot.messages import errors
 from charts import ChartError
 from storage import Repository
+from sync.errors import UnknownSelection
 
 log = logging.getLogger(__name__)
 
 MAX_INPUT_CHARS = 500
+# Failures whose text is meant for the user (shown as is, with usage); anything else is a crash.
+USER_FACING: tuple[type[Exception], ...] = (CommandError, ChartError, UserError, UnknownSelection)
 GROUPS: tuple[tuple[CommandSpec, ...], ...] = (
     catalog.COMMANDS,
     trends.COMMANDS,
@@ -92,7 +96,7 @@ class Router:
             )
             self._check_allowed(spec, user)
             return spec.handler(call)
-        except (CommandError, ChartError) as exc:
+        except USER_FACING as exc:
             usage = help_line(spec, slash).usage if spec else ""
             return errors.user_error(sentence(str(exc)), usage=usage, slash=slash)
         except Exception:

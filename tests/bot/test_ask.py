@@ -7,6 +7,8 @@ import pytest
 from bot.cli import main
 from storage import Repository
 from tests.bot.conftest import CONFIG, fill
+from tests.fakes.jenkins import FakeJenkins
+from tests.fakes.jenkins_results import add_perf_builds
 
 
 @pytest.fixture
@@ -52,6 +54,55 @@ def test_ask_acts_as_the_given_user(config_path, capsys):
     )
     assert main(["--config", str(config_path), "ask", "sync"]) == 2
     assert "Only perfdash admins" in capsys.readouterr().out
+
+
+@pytest.fixture
+def jenkins_config(tmp_path):
+    """A config whose lab1 is a local fake Jenkins with five builds of perf/fio-nightly."""
+    with FakeJenkins() as server:
+        add_perf_builds(server, "perf/fio-nightly", range(1, 6))
+        path = tmp_path / "perfdash.toml"
+        path.write_text(
+            f"""
+[storage]
+url = "sqlite:///{tmp_path / "perfdash.db"}"
+[slack]
+admins = ["U0ADMIN"]
+[[labs]]
+name = "lab1"
+url = "{server.url}"
+user = "perfdash"
+token_env = "LAB1_JENKINS_TOKEN"
+timeout_s = 5.0
+[[jobs]]
+lab = "lab1"
+name = "perf/fio-nightly"
+[[jobs.reports]]
+artifact = "results/*.json"
+""",
+            encoding="utf-8",
+        )
+        yield str(path)
+
+
+def test_ask_syncs_for_an_admin_only(jenkins_config, monkeypatch, capsys):
+    monkeypatch.setenv("LAB1_JENKINS_TOKEN", "s3cret")
+    assert main(["--config", jenkins_config, "ask", "sync"]) == 2
+    assert "Only perfdash admins" in capsys.readouterr().out
+    assert main(["--config", jenkins_config, "ask", "sync LAB1", "--user", "U0ADMIN"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("(only you see this)\nSync of lab1 done\n")
+    assert "synced 1 job of 1 lab" in out
+    assert main(["--config", jenkins_config, "ask", "latest fio"]) == 0
+    assert "lab1 #5 (" in capsys.readouterr().out
+
+
+def test_a_missing_token_is_the_admins_error_not_a_crash(jenkins_config, monkeypatch, capsys):
+    monkeypatch.delenv("LAB1_JENKINS_TOKEN", raising=False)
+    assert main(["--config", jenkins_config, "ask", "sync", "--user", "U0ADMIN"]) == 2
+    out = capsys.readouterr().out
+    assert "environment variable LAB1_JENKINS_TOKEN" in out
+    assert "reference" not in out
 
 
 def test_ask_writes_the_chart_into_the_folder(config_path, tmp_path, capsys):
