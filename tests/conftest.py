@@ -17,8 +17,9 @@ from storage import Repository
 
 POSTGRES_URL = os.environ.get("PERFDASH_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgres"]
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 DATA = Path(__file__).resolve().parent / "data"
+# Copies of the corpus files the tests read, with their sources and licenses in NOTICE.md.
+SAMPLES = DATA / "samples"
 
 
 def sqlite_url(tmp_path: Path) -> str:

@@ -10,8 +10,8 @@ import pytest
 from bot.cli import main
 from storage import Repository
 from sync.parsers import FORMATS
+from tests.conftest import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 JTL = SAMPLES / "performance-plugin" / "JMeterResultsTenSamples.jtl"
 FIO = SAMPLES / "fio" / "pkb__hist__pkb-7fb0c9d8-0_fio.json"
 

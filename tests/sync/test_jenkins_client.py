@@ -21,12 +21,7 @@ from tests.conftest import SAMPLES
 from tests.fakes.jenkins import FakeBuild, FakeJenkins
 from tests.fakes.jenkins_tree import apply_tree, parse_tree
 
-# conftest's SAMPLES assumes a checkout next to shared/; a worktree sits one level deeper.
-API = next(
-    p / "shared" / "samples" / "jenkins-api"
-    for p in (SAMPLES.parents[1], *SAMPLES.parents)
-    if (p / "shared" / "samples" / "jenkins-api").is_dir()
-)
+API = SAMPLES / "jenkins-api"
 JOB = "perf/fio nightly"
 
 
