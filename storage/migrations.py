@@ -25,9 +25,22 @@ def _initial(db: peewee.Database) -> None:
     db.create_tables(ALL_MODELS, safe=True)
 
 
+def _drop_redundant_indexes(db: peewee.Database) -> None:
+    # Each of these foreign-key indexes is the first column of a unique index of its table.
+    for name in (
+        "job_lab_id",
+        "build_job_id",
+        "series_job_id",
+        "point_series_id",
+        "finding_series_id",
+    ):
+        db.execute_sql(f"DROP INDEX IF EXISTS {name}")
+
+
 # version -> the step that produces it from version - 1
 MIGRATIONS: dict[int, Migration] = {
     1: _initial,
+    2: _drop_redundant_indexes,
 }
 LATEST = max(MIGRATIONS)
 

@@ -2,6 +2,9 @@
 
 Times are stored as UTC epoch seconds (floats): portable between SQLite and PostgreSQL and cheap to
 read back in bulk. Structured values (parameters, commits, tags, payloads) are JSON text.
+
+A foreign key gets no index of its own (`index=False`) when a unique index starts with it: the
+second index only doubled the pages each saved build writes (bench/bench_storage.py).
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ class Lab(BaseModel):
 
 
 class Job(BaseModel):
-    lab = peewee.ForeignKeyField(Lab, backref="jobs", on_delete="CASCADE")
+    lab = peewee.ForeignKeyField(Lab, backref="jobs", on_delete="CASCADE", index=False)
     name = peewee.CharField()
 
     class Meta:
@@ -52,7 +55,7 @@ class Job(BaseModel):
 
 
 class BuildRow(BaseModel):
-    job = peewee.ForeignKeyField(Job, backref="builds", on_delete="CASCADE")
+    job = peewee.ForeignKeyField(Job, backref="builds", on_delete="CASCADE", index=False)
     number = peewee.IntegerField()
     result = peewee.CharField(default="SUCCESS")
     started = peewee.DoubleField(null=True)
@@ -68,7 +71,7 @@ class BuildRow(BaseModel):
 
 
 class SeriesRow(BaseModel):
-    job = peewee.ForeignKeyField(Job, backref="series", on_delete="CASCADE")
+    job = peewee.ForeignKeyField(Job, backref="series", on_delete="CASCADE", index=False)
     metric = peewee.CharField()
     tags = peewee.TextField(default="{}")  # canonical JSON, part of the identity
     unit = peewee.CharField(default="")
@@ -81,7 +84,7 @@ class SeriesRow(BaseModel):
 
 
 class PointRow(BaseModel):
-    series = peewee.ForeignKeyField(SeriesRow, backref="points", on_delete="CASCADE")
+    series = peewee.ForeignKeyField(SeriesRow, backref="points", on_delete="CASCADE", index=False)
     build = peewee.ForeignKeyField(BuildRow, backref="points", on_delete="CASCADE")
     value = peewee.DoubleField()
     low = peewee.DoubleField()
@@ -94,7 +97,7 @@ class PointRow(BaseModel):
 
 
 class FindingRow(BaseModel):
-    series = peewee.ForeignKeyField(SeriesRow, backref="findings", on_delete="CASCADE")
+    series = peewee.ForeignKeyField(SeriesRow, backref="findings", on_delete="CASCADE", index=False)
     kind = peewee.CharField()
     build_before = peewee.IntegerField()
     build_after = peewee.IntegerField()

@@ -213,27 +213,37 @@ class ResultsStore:
         stale.execute()
 
     def _upsert_build(self, job_id: int, build: Build) -> tuple[int, bool]:
+        # Hand-written SQL, as for points: peewee building the INSERT was a quarter of a save.
         fields = {
-            "result": build.result.value,
-            "started": to_epoch(build.started),
-            "duration_s": build.duration_s,
-            "url": build.url,
-            "parameters": dict(build.parameters),
-            "commits": [
+            BuildRow.result: build.result.value,
+            BuildRow.started: to_epoch(build.started),
+            BuildRow.duration_s: build.duration_s,
+            BuildRow.url: build.url,
+            BuildRow.parameters: dict(build.parameters),
+            BuildRow.commits: [
                 {"id": c.id, "author": c.author, "message": c.message, "url": c.url}
                 for c in build.commits
             ],
-            "cause": build.cause,
+            BuildRow.cause: build.cause,
         }
+        columns = [f.column_name for f in fields]
+        values = [f.db_value(v) for f, v in fields.items()]
+        table, param = BuildRow._meta.table_name, self.db.param
         existing = self.db.execute_sql(
-            f"SELECT id FROM {BuildRow._meta.table_name} WHERE job_id = {self.db.param}"
-            f" AND number = {self.db.param}",
+            f"SELECT id FROM {table} WHERE job_id = {param} AND number = {param}",
             (job_id, build.number),
         ).fetchone()
         if existing is None:
-            row_id = BuildRow.insert(job=job_id, number=build.number, **fields).execute()
-            return int(row_id), True
-        BuildRow.update(**fields).where(BuildRow.id == existing[0]).execute()
+            inserted = self.db.execute_sql(
+                f"INSERT INTO {table} (job_id, number, {', '.join(columns)})"
+                f" VALUES ({', '.join([param] * (len(columns) + 2))}) RETURNING id",
+                [job_id, build.number, *values],
+            ).fetchone()
+            return int(inserted[0]), True
+        assignments = ", ".join(f"{column} = {param}" for column in columns)
+        self.db.execute_sql(
+            f"UPDATE {table} SET {assignments} WHERE id = {param}", [*values, existing[0]]
+        )
         return int(existing[0]), False
 
     def _ensure_series(

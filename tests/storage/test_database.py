@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
+import peewee
 import pytest
 
 from storage import Repository, StorageError
 from storage.migrations import LATEST
 from storage.models import SchemaVersion
+from storage.records import Build, Direction, Sample, Selector
 
 
 def test_sqlite_pragmas(tmp_path: Path) -> None:
@@ -27,6 +30,33 @@ def test_upgrade_is_idempotent(db_url: str) -> None:
     assert repo.upgrade() == (0, LATEST)
     assert repo.upgrade() == (LATEST, LATEST)
     assert repo.schema_version() == LATEST
+
+
+def index_names(repo: Repository) -> set[str]:
+    if isinstance(repo.db, peewee.SqliteDatabase):
+        sql = "SELECT name FROM sqlite_master WHERE type = 'index'"
+    else:
+        sql = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+    return {row[0] for row in repo.db.execute_sql(sql).fetchall()}
+
+
+def test_version_1_loses_its_redundant_indexes_and_keeps_its_rows(db_url: str) -> None:
+    repo = Repository.open(db_url)
+    repo.upgrade()
+    build = Build("lab1", "perf/fio", 7, started=datetime(2026, 1, 1, tzinfo=UTC))
+    with repo.connection():
+        repo.save_build(build, [Sample("iops", 5.0, "", Direction.HIGHER)])
+        # Schema version 1 as it was made: an index on every foreign key.
+        for table, column in (("build", "job_id"), ("point", "series_id")):
+            repo.db.execute_sql(f"CREATE INDEX {table}_{column} ON {table} ({column})")
+        SchemaVersion.update(version=1).execute()
+    assert repo.schema_version() == 1
+    assert repo.upgrade() == (1, LATEST)
+    with repo.connection():
+        assert not {"build_job_id", "point_series_id"} & index_names(repo)
+        assert "point_series_id_build_id" in index_names(repo)
+        [data] = repo.series(Selector(job="perf/fio", metric="iops"))
+        assert [p.value for p in data.points] == [5.0]
 
 
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
