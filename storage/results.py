@@ -253,15 +253,26 @@ class ResultsStore:
         if known is None or any(identity not in known for identity in grouped):
             known = self._load_series_ids(job_id)
         missing = [identity for identity in grouped if identity not in known]
-        for metric, tags in missing:
-            first = grouped[(metric, tags)][0]
-            SeriesRow.insert(
-                job=job_id,
-                metric=metric,
-                tags=tags,
-                unit=first.unit,
-                direction=first.direction.value,
-            ).on_conflict_ignore().execute()
+        rows = [
+            (
+                job_id,
+                metric,
+                tags,
+                grouped[(metric, tags)][0].unit,
+                grouped[(metric, tags)][0].direction.value,
+            )
+            for metric, tags in missing
+        ]
+        fields = [
+            SeriesRow.job,
+            SeriesRow.metric,
+            SeriesRow.tags,
+            SeriesRow.unit,
+            SeriesRow.direction,
+        ]
+        # One INSERT per batch: a first build of 1,000 series made 1,000 round trips on PostgreSQL.
+        for batch in peewee.chunked(rows, _BATCH):
+            SeriesRow.insert_many(batch, fields=fields).on_conflict_ignore().execute()
         if missing:
             known = self._load_series_ids(job_id)
         return {identity: known[identity] for identity in grouped}, len(missing)
