@@ -12,6 +12,7 @@ from datetime import datetime
 
 from bot.config import Config, JobConfig, LabConfig, ReportConfig
 from bot.errors import ConfigError
+from bot.wording import plural
 from storage import Repository
 from sync.errors import JenkinsError
 from sync.parsers import FORMATS
@@ -153,26 +154,22 @@ def build_ranges(numbers: Iterable[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def job_line(job: JobReport) -> str:
     head = f"{job.lab} {job.job}:"
     if not job.ok:
         done = (
-            f" (stored {_plural(len(job.new_builds), 'new build')} first)" if job.new_builds else ""
+            f" (stored {plural(len(job.new_builds), 'new build')} first)" if job.new_builds else ""
         )
         return f"{head} FAILED: {job.error}{done}"
     parts = []
     if job.new_builds:
         parts.append(
-            f"{_plural(len(job.new_builds), 'new build')} "
-            f"({build_ranges(job.new_builds)}), {_plural(job.points, 'point')}"
+            f"{plural(len(job.new_builds), 'new build')} "
+            f"({build_ranges(job.new_builds)}), {plural(job.points, 'point')}"
         )
     if job.updated_builds:
         parts.append(
-            f"{_plural(len(job.updated_builds), 'build')} read again "
+            f"{plural(len(job.updated_builds), 'build')} read again "
             f"({build_ranges(job.updated_builds)})"
         )
     if job.running:
@@ -193,9 +190,9 @@ def summary_lines(report: SyncReport) -> list[str]:
     labs = len({j.lab for j in report.jobs})
     skipped = sum(len(j.skipped) for j in report.jobs)
     total = (
-        f"synced {_plural(len(report.jobs), 'job')} of {_plural(labs, 'lab')} in "
-        f"{seconds:.1f} s: {_plural(report.new_builds, 'new build')}, "
-        f"{_plural(report.points, 'point')}, {_plural(skipped, 'skipped report')}"
+        f"synced {plural(len(report.jobs), 'job')} of {plural(labs, 'lab')} in "
+        f"{seconds:.1f} s: {plural(report.new_builds, 'new build')}, "
+        f"{plural(report.points, 'point')}, {plural(skipped, 'skipped report')}"
     )
     if report.failed:
         total += f", {len(report.failed)} failed"

@@ -19,6 +19,7 @@ from bot.messages.blocks import (
     natural_key,
     section,
 )
+from bot.wording import plural
 from storage.records import JobSummary, Series, SyncState
 
 log = logging.getLogger(__name__)
@@ -89,8 +90,8 @@ def _lab_row(lab: LabLine) -> str:
     where = f"<{lab.url}|Jenkins>" if lab.url else "_not in the config_"
     synced = f"synced {fmt_time(lab.last_success)}" if lab.last_success else "never synced"
     row = (
-        f"*{escape(lab.name)}* ({where}): {lab.jobs} job{_s(lab.jobs)}, "
-        f"{lab.builds} build{_s(lab.builds)}, {synced}"
+        f"*{escape(lab.name)}* ({where}): {plural(lab.jobs, 'job')}, "
+        f"{plural(lab.builds, 'build')}, {synced}"
     )
     if lab.last_error:
         row += f"\n    :warning: last sync error: {escape(_short(lab.last_error))}"
@@ -107,9 +108,7 @@ def jobs_reply(jobs: Sequence[JobSummary], states: Sequence[SyncState], lab: str
     for job in jobs:
         when = f" at {fmt_time(job.last_started)}" if job.last_started else ""
         last = f", last #{job.last_build}{when}" if job.last_build else ""
-        row = (
-            f"`{escape(job.job)}` in *{escape(job.lab)}*: {job.builds} build{_s(job.builds)}{last}"
-        )
+        row = f"`{escape(job.job)}` in *{escape(job.lab)}*: {plural(job.builds, 'build')}{last}"
         if (job.lab, job.job) in errors:
             row += f"\n    :warning: last sync error: {escape(_short(errors[job.lab, job.job]))}"
         rows.append(row)
@@ -159,10 +158,6 @@ def _metric_row(metric: str, group: Sequence[Series]) -> str:
     )
     row = f"`{escape(metric)}`{unit} {arrow}  {len(group)} series in {', '.join(labs)}"
     return row + (f"\n    {escape(_short(tag_text, 300))}" if tag_text else "")
-
-
-def _s(count: int) -> str:
-    return "" if count == 1 else "s"
 
 
 def _short(text: str, limit: int = 200) -> str:

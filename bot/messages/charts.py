@@ -24,6 +24,7 @@ from bot.messages.blocks import (
     list_sections,
 )
 from bot.messages.results import change_pct, verdict
+from bot.wording import plural
 from charts import CompareRow, CompareSpec, TrendSpec
 from storage.records import Direction, Finding, FindingState, Result, SeriesData
 
@@ -69,7 +70,7 @@ def trend_reply(
 def _trend_note(shown: Sequence[SeriesData]) -> str:
     points = [p for data in shown for p in data.points]
     failed = sum(1 for p in points if p.result in NOT_PASSED)
-    lines = f"{len(points)} points on {len(shown)} line{'' if len(shown) == 1 else 's'}"
+    lines = f"{len(points)} points on {plural(len(shown), 'line')}"
     marked = f", {failed} of them from failed or unstable builds (marked)" if failed else ""
     return f"{lines}{marked} · the chart is attached"
 

@@ -21,6 +21,7 @@ from bot.messages.blocks import (
     list_sections,
     section,
 )
+from bot.wording import plural
 from storage.records import Build, Direction, Finding, Point, Result, Series
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ def _build_line(build: Build) -> str:
     if build.duration_s:
         parts.append(f"took {fmt_duration(build.duration_s)}")
     if build.commits:
-        parts.append(f"{len(build.commits)} commit{'' if len(build.commits) == 1 else 's'}")
+        parts.append(plural(len(build.commits), "commit"))
     line = ", ".join(parts)
     if build.cause:
         line += f"\n_{escape(build.cause)}_"

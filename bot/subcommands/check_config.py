@@ -11,6 +11,7 @@ from bot.context import Context
 from bot.errors import WorkFailed
 from bot.slack_poster import check_credentials
 from bot.syncing import check_labs
+from bot.wording import plural
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     config.require_secrets(ctx.env, slack=config.slack_configured)
     source = config.source or "built-in defaults"
     print(
-        f"{source}: OK ({len(config.labs)} labs, {len(config.jobs)} jobs, "
+        f"{source}: OK ({plural(len(config.labs), 'lab')}, {plural(len(config.jobs), 'job')}, "
         f"storage {config.storage.url})",
         file=ctx.stdout,
     )

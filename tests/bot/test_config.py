@@ -120,7 +120,7 @@ def test_check_config_cli(
         monkeypatch.setenv(name, value)
     monkeypatch.chdir(tmp_path)
     assert main(["--config", str(EXAMPLE), "check-config"]) == 0
-    assert "OK (1 labs, 1 jobs" in capsys.readouterr().out
+    assert "OK (1 lab, 1 job" in capsys.readouterr().out
 
     bad = tmp_path / "bad.toml"
     bad.write_text(EXAMPLE.read_text().replace("sync_every_minutes", "sync_every_minute"))
