@@ -6,15 +6,24 @@ WSGI app with 20 commands in flight). `ProcessRouter` has the Router's `handle` 
 each command on a small process pool, one Router and one database connection per worker; the
 per-user rate limit stays in the parent so a user's budget is not multiplied by the workers.
 Replies (frozen records and PNG bytes) come back pickled; the parent's threads post them.
+
+Each worker returns its memory after every command. A matplotlib figure is a web of reference
+cycles that only the full collector frees, and glibc keeps freed heap pages: a worker grew from
+80 MiB to 200 MiB within 50 charts. Freezing everything made at start-up (`gc.freeze`) makes the
+full collection after each command cheap (~2 ms), and `malloc_trim` hands the pages back: a
+worker stays near 70 MiB.
 """
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import logging
 import multiprocessing
 import os
 import signal
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
@@ -57,13 +66,36 @@ def _start_worker(config: Config) -> None:
     # The first render loads matplotlib and its fonts (seconds); pay for it here, not in the
     # first user's command.
     charts.render(WARM_UP)  # loads matplotlib: only ever in a worker
+    gc.collect()
+    gc.freeze()  # what start-up made lives as long as the worker: later collections skip it
 
 
 def _handle(text: str, user: str, channel: str, now: datetime) -> Reply:
     if _router is None or _repo is None:
         raise RuntimeError("worker used before its initializer ran")
-    with _repo.connection():
-        return _router.handle(text, user=user, channel=channel, now=now)
+    try:
+        with _repo.connection():
+            return _router.handle(text, user=user, channel=channel, now=now)
+    finally:
+        _release_memory()
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, or None where the C library has none (musl, macOS)."""
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+    return trim
+
+
+_MALLOC_TRIM = _malloc_trim()
+
+
+def _release_memory() -> None:
+    gc.collect()
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 def _ready() -> bool:
