@@ -82,6 +82,18 @@ def repository_times(url: str) -> tuple[list[float], float]:
     return writes, read_time
 
 
+def baseline_times(
+    write: Callable[[Work], None], read: Callable[[], None]
+) -> tuple[list[float], float]:
+    """A bare driver's run: each shape saved (timed), the long series saved, then read back."""
+    writes = []
+    for builds, per_build in SHAPES:
+        work = prepare("raw", builds, per_build)  # made before the clock starts
+        writes.append(timed(lambda w=work: write(w)))
+    write(prepare("raw", LONG, 1))
+    return writes, median_time(read)
+
+
 def raw_sqlite_times(path: str) -> tuple[list[float], float]:
     """The same rows through the sqlite3 module, with perfdash's pragmas."""
     con = sqlite3.connect(path, isolation_level=None)
@@ -101,12 +113,6 @@ def raw_sqlite_times(path: str) -> tuple[list[float], float]:
             con.executemany(upsert, [(i, build_id, s.value) for i, s in enumerate(found)])
             con.execute("COMMIT")
 
-    writes = []
-    for builds, per_build in SHAPES:
-        work = prepare("raw", builds, per_build)
-        writes.append(timed(lambda w=work: write(w)))
-    write(prepare("raw", LONG, 1))
-
     def read() -> None:
         rows = con.execute(
             "SELECT b.number, b.started, p.value FROM p JOIN b ON b.id = p.build "
@@ -115,9 +121,9 @@ def raw_sqlite_times(path: str) -> tuple[list[float], float]:
         ).fetchall()
         assert len(rows) == LONG
 
-    read_time = median_time(read)
+    times = baseline_times(write, read)
     con.close()
-    return writes, read_time
+    return times
 
 
 def raw_postgres_times(url: str, schema: str) -> tuple[list[float], float]:
@@ -147,12 +153,6 @@ def raw_postgres_times(url: str, schema: str) -> tuple[list[float], float]:
                 )
             con.commit()
 
-    writes = []
-    for builds, per_build in SHAPES:
-        work = prepare("raw", builds, per_build)
-        writes.append(timed(lambda w=work: write(w)))
-    write(prepare("raw", LONG, 1))
-
     def read() -> None:
         cur.execute(
             "SELECT b.number, b.started, p.value FROM p JOIN b ON b.id = p.build "
@@ -161,9 +161,9 @@ def raw_postgres_times(url: str, schema: str) -> tuple[list[float], float]:
         )
         assert len(cur.fetchall()) == LONG
 
-    read_time = median_time(read)
+    times = baseline_times(write, read)
     con.close()
-    return writes, read_time
+    return times
 
 
 @contextmanager
