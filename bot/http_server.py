@@ -90,7 +90,7 @@ class HttpServer:
         )
         self._thread = threading.Thread(target=self._server.run, name="http", daemon=True)
         self._thread.start()
-        log.warning("listening on http://%s:%d", self.host, self.port)
+        log.info("listening on http://%s:%d", self.host, self.port)
 
     def stop(self) -> None:
         if self._server is None or self._thread is None:

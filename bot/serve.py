@@ -80,7 +80,7 @@ class SocketModeService:
             ) from None
         except (SlackClientError, OSError) as exc:
             raise WorkFailed(f"cannot reach Slack at {self.api_url}: {exc}") from None
-        log.warning("connected to Slack in Socket Mode")
+        log.info("connected to Slack in Socket Mode")
 
     def stop(self) -> None:
         self.handler.close()  # type: ignore[no-untyped-call]
@@ -143,12 +143,12 @@ def run_services(services: Sequence[Service], stop: threading.Event) -> None:
         for service in services:
             service.start()
             started.append(service)
-        log.warning(
+        log.info(
             "perfdash is serving (%s); stop with Ctrl-C or SIGTERM",
             ", ".join(s.name for s in started),
         )
         stop.wait()
-        log.warning("stopping")
+        log.info("stopping")
     finally:
         for service in reversed(started):
             try:

@@ -27,6 +27,10 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    if not args.verbose:
+        # A service logs its life (listening, connected, jobs run, stopping); -v adds nothing
+        # here, -vv adds debug.
+        logging.getLogger().setLevel(logging.INFO)
     config = ctx.config
     config.require_secrets(ctx.env, slack=True)
     repo = ctx.repository(upgrade=True)
@@ -54,7 +58,7 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
     """SIGTERM and SIGINT set `stop` (a graceful stop) instead of killing the process."""
 
     def request_stop(signum: int, frame: object) -> None:
-        log.warning("received %s", signal.Signals(signum).name)
+        log.info("received %s", signal.Signals(signum).name)
         stop.set()
 
     previous = {sig: signal.signal(sig, request_stop) for sig in STOP_SIGNALS}
