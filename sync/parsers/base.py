@@ -89,7 +89,9 @@ class Format:
             reason = re.sub(r": line \d+, column \d+$", "", str(exc))
             raise ParseError(f"is not well-formed XML: {reason}", line) from exc
         except json.JSONDecodeError as exc:
-            raise ParseError(f"is not valid JSON: {exc.msg}", exc.lineno) from exc
+            # exc.msg may end in "starting at" and leaves the place to str(exc); say it plainly.
+            reason = f"{exc.msg.removesuffix(' at')} at column {exc.colno}"
+            raise ParseError(f"is not valid JSON: {reason}", exc.lineno) from exc
         except READER_ERRORS as exc:
             kind = type(exc).__name__
             raise ParseError(f"is not a valid {self.name} report ({kind}: {exc})") from exc

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from sync.parsers import ParseError
+from sync.parsers import ParseError, parse
 from sync.parsers.base import LINE_LIMIT, TEXT_CHUNK, text_lines
 from sync.parsers.units import bytes_from, canonical, convert_time
 
@@ -52,3 +52,9 @@ def test_canonical_units_and_bytes() -> None:
     assert canonical(1, "NA") == (1, "")
     assert bytes_from("9.06MB") == pytest.approx(9.06 * 2**20)
     assert bytes_from("843.38KB") == pytest.approx(843.38 * 1024)
+
+
+def test_broken_json_names_its_line_and_column() -> None:
+    with pytest.raises(ParseError) as info:
+        parse(b'{"fio version": "fio-3.29",\n  "jobs": [{"jobname": "x', "fio")
+    assert str(info.value) == "line 2: is not valid JSON: Unterminated string starting at column 24"
