@@ -41,7 +41,9 @@ def _wait_until_refused(port: int) -> None:
     while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=30).close()
-        except ConnectionRefusedError:
+        except (ConnectionRefusedError, ConnectionResetError):
+            # Refused once the socket is closed; reset when the probe was still in the closed
+            # socket's backlog.
             return
         threading.Event().wait(0.01)
 
