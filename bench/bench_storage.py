@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 from storage import Repository
+from storage.db import SQLITE_PRAGMAS
 from storage.records import Build, Direction, Sample, Selector
 
 SHAPES = ((1_000, 100), (100, 1_000))  # (builds, points per build): 100,000 points each
@@ -97,8 +98,8 @@ def baseline_times(
 def raw_sqlite_times(path: str) -> tuple[list[float], float]:
     """The same rows through the sqlite3 module, with perfdash's pragmas."""
     con = sqlite3.connect(path, isolation_level=None)
-    con.execute("PRAGMA journal_mode=wal")
-    con.execute("PRAGMA synchronous=normal")
+    for name, value in SQLITE_PRAGMAS.items():
+        con.execute(f"PRAGMA {name}={value}")
     con.execute("CREATE TABLE p (series INT, build INT, value REAL, PRIMARY KEY (series, build))")
     con.execute("CREATE TABLE b (id INTEGER PRIMARY KEY, number INTEGER, started REAL)")
     upsert = "INSERT INTO p VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value"
@@ -127,7 +128,8 @@ def raw_sqlite_times(path: str) -> tuple[list[float], float]:
 
 
 def raw_postgres_times(url: str, schema: str) -> tuple[list[float], float]:
-    """The same rows through bare psycopg2: multi-row upserts of 500, one transaction per build."""
+    """The same rows through bare psycopg2: multi-row upserts of 500, one transaction per build,
+    committed without waiting for the WAL flush, as perfdash commits builds."""
     import psycopg2
 
     con = psycopg2.connect(url, options=f"-c search_path={schema}")
@@ -141,6 +143,7 @@ def raw_postgres_times(url: str, schema: str) -> tuple[list[float], float]:
         nonlocal build_id
         for _build, found in work:
             build_id += 1
+            cur.execute("SET LOCAL synchronous_commit TO OFF")  # as perfdash's save_build does
             cur.execute("INSERT INTO b VALUES (%s, %s, %s)", (build_id, build_id, 0.0))
             rows = [(i, build_id, s.value) for i, s in enumerate(found)]
             for start in range(0, len(rows), 500):

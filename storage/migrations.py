@@ -14,7 +14,8 @@ from collections.abc import Callable
 
 import peewee
 
-from storage.models import ALL_MODELS, SchemaVersion
+from storage.db import is_sqlite
+from storage.models import ALL_MODELS, PointRow, SchemaVersion
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,13 @@ Migration = Callable[[peewee.Database], None]
 
 
 def _initial(db: peewee.Database) -> None:
+    _cluster_on_sqlite(db)
     db.create_tables(ALL_MODELS, safe=True)
+
+
+def _cluster_on_sqlite(db: peewee.Database) -> None:
+    # peewee writes WITHOUT ROWID whatever the database; only SQLite knows it.
+    PointRow._meta.without_rowid = is_sqlite(db)
 
 
 def _drop_redundant_indexes(db: peewee.Database) -> None:
@@ -37,10 +44,25 @@ def _drop_redundant_indexes(db: peewee.Database) -> None:
         db.execute_sql(f"DROP INDEX IF EXISTS {name}")
 
 
+def _points_keyed_by_series_and_build(db: peewee.Database) -> None:
+    # The id column and its table go: (series, build) becomes the primary key, clustered on
+    # SQLite. Copied out and back, so that no index or constraint name is taken twice.
+    columns = "series_id, build_id, value, low, high, repeats"
+    db.execute_sql(f"CREATE TABLE point_v2 AS SELECT {columns} FROM point")
+    db.execute_sql("DROP TABLE point")
+    _cluster_on_sqlite(db)
+    db.create_tables([PointRow])
+    db.execute_sql(
+        f"INSERT INTO point ({columns}) SELECT {columns} FROM point_v2 ORDER BY series_id, build_id"
+    )
+    db.execute_sql("DROP TABLE point_v2")
+
+
 # version -> the step that produces it from version - 1
 MIGRATIONS: dict[int, Migration] = {
     1: _initial,
     2: _drop_redundant_indexes,
+    3: _points_keyed_by_series_and_build,
 }
 LATEST = max(MIGRATIONS)
 

@@ -93,7 +93,9 @@ class PointRow(BaseModel):
 
     class Meta:
         table_name = "point"
-        indexes = ((("series", "build"), True),)
+        # The key is the table: on SQLite it is made WITHOUT ROWID (storage.migrations), so the
+        # points of one series sit together, and a save writes one B-tree instead of two.
+        primary_key = peewee.CompositeKey("series", "build")
 
 
 class FindingRow(BaseModel):

@@ -225,7 +225,7 @@ def test_compare_rows_move_shared_tags_to_the_subtitle() -> None:
     def point(value: float) -> Point:
         return Point(
             build=1,
-            started=None,
+            epoch=None,
             value=value,
             low=value,
             high=value,

@@ -54,9 +54,54 @@ def test_version_1_loses_its_redundant_indexes_and_keeps_its_rows(db_url: str) -
     assert repo.upgrade() == (1, LATEST)
     with repo.connection():
         assert not {"build_job_id", "point_series_id"} & index_names(repo)
-        assert "point_series_id_build_id" in index_names(repo)
         [data] = repo.series(Selector(job="perf/fio", metric="iops"))
         assert [p.value for p in data.points] == [5.0]
+
+
+def point_columns(repo: Repository) -> list[str]:
+    cursor = repo.db.execute_sql("SELECT * FROM point WHERE 1 = 0")
+    return [column[0] for column in cursor.description]
+
+
+def test_version_2_keys_points_by_series_and_build_and_keeps_them(db_url: str) -> None:
+    repo = Repository.open(db_url)
+    repo.upgrade()
+    with repo.connection():
+        # Schema version 2's point table: an id column and a unique index on (series, build).
+        repo.db.execute_sql("DROP TABLE point")
+        key = "INTEGER" if isinstance(repo.db, peewee.SqliteDatabase) else "SERIAL"
+        repo.db.execute_sql(
+            f"CREATE TABLE point (id {key} PRIMARY KEY, series_id INTEGER NOT NULL"
+            " REFERENCES series (id) ON DELETE CASCADE, build_id INTEGER NOT NULL"
+            " REFERENCES build (id) ON DELETE CASCADE, value REAL NOT NULL, low REAL NOT NULL,"
+            " high REAL NOT NULL, repeats INTEGER NOT NULL)"
+        )
+        repo.db.execute_sql(
+            "CREATE UNIQUE INDEX point_series_id_build_id ON point (series_id, build_id)"
+        )
+        repo.db.execute_sql("CREATE INDEX point_build_id ON point (build_id)")
+        for number, value in ((1, 5.0), (2, 6.0)):
+            build = Build("lab1", "perf/fio", number, started=datetime(2026, 1, number, tzinfo=UTC))
+            repo.save_build(build, [Sample("iops", value, "", Direction.HIGHER)])
+        SchemaVersion.update(version=2).execute()
+    assert repo.upgrade() == (2, LATEST)
+    with repo.connection():
+        assert point_columns(repo) == ["series_id", "build_id", "value", "low", "high", "repeats"]
+        assert "point_build_id" in index_names(repo)
+        [data] = repo.series(Selector(job="perf/fio", metric="iops"))
+        assert [(p.build, p.value) for p in data.points] == [(1, 5.0), (2, 6.0)]
+        build = Build("lab1", "perf/fio", 2, started=datetime(2026, 1, 2, tzinfo=UTC))
+        repo.save_build(build, [Sample("iops", 7.0, "", Direction.HIGHER)])  # the upsert holds
+        [data] = repo.series(Selector(job="perf/fio", metric="iops"))
+        assert [(p.build, p.value) for p in data.points] == [(1, 5.0), (2, 7.0)]
+
+
+def test_sqlite_clusters_points_by_series(tmp_path: Path) -> None:
+    repo = Repository.open(f"sqlite:///{tmp_path / 'p.db'}")
+    repo.upgrade()
+    with repo.connection():
+        [(sql,)] = repo.db.execute_sql("SELECT sql FROM sqlite_master WHERE name = 'point'")
+    assert sql.endswith("WITHOUT ROWID")
 
 
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
