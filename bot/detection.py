@@ -22,6 +22,8 @@ from typing import TextIO
 import analysis
 from bot.config import DetectionConfig
 from bot.errors import UsageError
+from bot.messages.blocks import fmt_value
+from bot.wording import plural
 from storage import Repository
 from storage.records import Finding, FindingKind, Point, Result, Selector, Series
 
@@ -229,7 +231,7 @@ def write_table(found: Sequence[Detected], out: TextIO) -> None:
             "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() + "\n"
         )
     new = sum(item.new for item in found)
-    out.write(f"{len(found)} change point(s), {new} new\n")
+    out.write(f"{plural(len(found), 'change point')}, {new} new\n")
 
 
 def _table_row(item: Detected) -> tuple[str, ...]:
@@ -243,12 +245,8 @@ def _table_row(item: Detected) -> tuple[str, ...]:
         key.metric,
         key.tag_text or "-",
         f"{f.build_before}->{f.build_after}",
-        _value(f.value_before, unit),
-        _value(f.value_after, unit),
+        fmt_value(f.value_before, unit),
+        fmt_value(f.value_after, unit),
         change,
         "new" if item.new else "",
     )
-
-
-def _value(value: float, unit: str) -> str:
-    return f"{value:.4g} {unit}".strip()

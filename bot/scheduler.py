@@ -22,6 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.config import Config
 from bot.detection import detect
 from bot.syncing import run_sync, summary_lines
+from bot.wording import plural
 from storage import Repository
 from storage.leader import LeaderLock
 
@@ -62,12 +63,14 @@ class Jobs:
             found = detect(self._repo, self._config.detection, now=self._now())
         lines = summary_lines(report)
         new = sum(1 for item in found if item.new)
-        lines.append(f"detection: {new} new change point(s)")
+        lines.append(f"detection: {plural(new, 'new change point')}")
         for line in lines:
             log.info("scheduled sync: %s", line)
         if report.failed:
             failed = "; ".join(f"{j.lab} {j.job}: {j.error}" for j in report.failed)
-            self._tell("sync", f"perfdash sync: {len(report.failed)} job(s) failed: {failed}")
+            self._tell(
+                "sync", f"perfdash sync: {plural(len(report.failed), 'job')} failed: {failed}"
+            )
         else:
             self._failing.pop("sync", None)
         return lines

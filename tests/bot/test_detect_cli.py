@@ -147,9 +147,9 @@ def test_table_is_readable_and_marks_new_findings(
         "119->120",
     ]
     assert lines[1].endswith("new")
-    assert lines[2] == "1 change point(s), 1 new"
+    assert lines[2] == "1 change point, 1 new"
     _, again, _ = run(capsys, config, "--metric", "read.lat_p99")
-    assert again.splitlines()[-1] == "1 change point(s), 0 new"
+    assert again.splitlines()[-1] == "1 change point, 0 new"
 
 
 def test_per_metric_minimum_effect_from_the_config(

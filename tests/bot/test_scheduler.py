@@ -71,7 +71,7 @@ def test_scheduled_pass_syncs_and_tells_ops_once(
     )
     lines = jobs.sync_and_detect()
     assert lines[0].startswith("lab1 perf/fio-nightly: 3 new builds")
-    assert lines[-1] == "detection: 0 new change point(s)"
+    assert lines[-1] == "detection: 0 new change points"
     fake.fail("api/json", status=401, times=-1)
     jobs.sync_and_detect()
     jobs.sync_and_detect()
