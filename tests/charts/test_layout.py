@@ -1,17 +1,21 @@
-"""Where the text of a chart lands: nothing runs into anything else or off the image."""
+"""Where the text of a chart lands: nothing runs into anything else or off the image, and the
+axes name what a user needs (the build of a one-build chart, the day of a one-instant chart)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import matplotlib
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from charts import CompareRow, CompareSpec
+from charts import CompareRow, CompareSpec, TrendLine, TrendSpec
 from charts.compare import draw_compare
 from charts.style import RC
+from charts.trend import draw_trend
+from tests.charts.conftest import line
 
 LONG_SUBTITLE = (
     "benchmark=fio iodepth=32 rw=randread numjobs=4 machine_type=n1-standard-16 zone=us-east1-b"
@@ -71,3 +75,32 @@ def test_compare_header_stands_over_the_values_column() -> None:
     header = next(t for t in texts if t.get_text() == "lab1 → lab2")
     value = next(t for t in texts if t.get_text() == "0.856 ms → 0.76 ms")
     assert abs(header.get_window_extent().x0 - value.get_window_extent().x0) < 4
+
+
+def tick_labels(figure: Figure) -> list[str]:
+    figure.draw_without_rendering()
+    axes = figure.axes[0]
+    low, high = axes.get_xlim()
+    return [t.get_text() for t in axes.get_xticklabels() if low <= t.get_position()[0] <= high] + [
+        axes.xaxis.get_offset_text().get_text()
+    ]
+
+
+def trend(*lines: TrendLine, x_axis: str = "build") -> TrendSpec:
+    return TrendSpec("lab1 · perf/fio · p99", "ms", "lower", lines, x_axis)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("first", [1, 41, 1234])
+def test_a_one_build_trend_names_its_build(first: int) -> None:
+    assert f"#{first}" in tick_labels(draw_trend(trend(line([5.0], first=first))))
+
+
+def test_a_time_axis_of_one_instant_shows_its_day_not_years() -> None:
+    moment = datetime(2026, 12, 2, 2, 17, tzinfo=UTC)
+    lines = (
+        TrendLine("lab1", (60,), (3.0,), times=(moment,)),
+        TrendLine("lab2", (7,), (4.0,), times=(moment,)),
+    )
+    labels = tick_labels(draw_trend(trend(*lines, x_axis="time")))
+    assert "02 Dec 2026" in labels[-1], labels
+    assert not any(label in {"2025", "2026", "2027"} for label in labels), labels
