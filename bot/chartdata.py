@@ -56,6 +56,7 @@ KIND: Final[dict[FindingKind, Kind]] = {
     FindingKind.IMPROVEMENT: "improvement",
 }
 ALERT_WINDOW: Final = 20  # builds shown on each side of a change
+OVERALL: Final = "overall"  # the line without tags among tagged ones (a load test's total)
 
 
 def tag_words(tags: Tags) -> str:
@@ -70,7 +71,11 @@ def key_parts(key: SeriesKey) -> dict[str, str]:
 
 
 def split_keys(keys: Sequence[SeriesKey]) -> tuple[dict[str, str], list[str]]:
-    """The parts every key shares, and for each key a label of the parts that differ."""
+    """The parts every key shares, and for each key a label of the parts that differ.
+
+    A lone key is named by its lab; a key with nothing of its own among several (the untagged
+    overall series beside per-label ones) is `overall`, not its lab, which the title already has.
+    """
     parts = [key_parts(key) for key in keys]
     names = list(dict.fromkeys(name for p in parts for name in p))
     shared = {
@@ -78,7 +83,11 @@ def split_keys(keys: Sequence[SeriesKey]) -> tuple[dict[str, str], list[str]]:
         for name in names
         if all(p.get(name) == parts[0].get(name) for p in parts)
     }
-    labels = [" ".join(v for n, v in p.items() if n not in shared) or p["lab"] for p in parts]
+    fallback = [p["lab"] if len(parts) == 1 else OVERALL for p in parts]
+    labels = [
+        " ".join(v for n, v in p.items() if n not in shared) or other
+        for p, other in zip(parts, fallback, strict=True)
+    ]
     return shared, labels
 
 

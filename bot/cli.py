@@ -8,7 +8,9 @@ else is a crash, logged with its traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from enum import IntEnum
@@ -64,6 +66,13 @@ def configure_logging(verbosity: int) -> None:
     logging.getLogger("urllib3").setLevel(level if verbosity >= 2 else logging.ERROR)
 
 
+def silence_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's own flush at exit cannot fail on
+    the closed pipe again."""
+    with contextlib.suppress(OSError, ValueError):  # not a file (a test captures it): no need
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -73,7 +82,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         config_path=resolve_path(args.config, env), env=env, stdout=sys.stdout, stderr=sys.stderr
     )
     try:
-        return int(args.run(args, ctx))
+        code = int(args.run(args, ctx))
+        sys.stdout.flush()  # a reader that went away shows here, not in a traceback at exit
+        return code
+    except BrokenPipeError:  # `perfdash export | head`: stop quietly, as other tools do
+        silence_stdout()
+        return int(Exit.FAILED)
     except UserError as exc:
         print(f"perfdash: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -8,6 +8,7 @@ their units. Long comparisons keep the biggest changes.
 from __future__ import annotations
 
 import logging
+import textwrap
 from typing import Final
 
 from matplotlib.axes import Axes
@@ -20,12 +21,12 @@ from charts.specs import CompareRow, CompareSpec
 from charts.style import (
     MUTED,
     NEUTRAL,
+    TITLE_CHARS,
     WIDTH,
     change_pct,
     format_pct,
     format_value,
     new_figure,
-    put_titles,
     shorten,
     verdict_colour,
 )
@@ -38,6 +39,10 @@ ROW_PX: Final = 46
 FRAME_PX: Final = 190
 MIN_HEIGHT: Final = 420
 MIN_SPAN_PCT: Final = 5.0
+CHAR_PX: Final = 11  # width of one label or subtitle character at 14 pt, a little generous
+SUBTITLE_LINES: Final = 2
+HEADER_PT: Final = 10  # the column header's distance above the plot, in points
+SUBTITLE_PT: Final = HEADER_PT + 22  # the subtitle sits one line above the header
 
 
 def compare_size(rows: int) -> tuple[int, int]:
@@ -94,11 +99,34 @@ def draw_rows(axes: Axes, rows: list[CompareRow], spec: CompareSpec) -> None:
         for side in ("top", "right", "left"):
             axis.spines[side].set_visible(False)
     values.tick_params(axis="y", labelsize=13, labelcolor=MUTED)
-    values.set_title(
-        f"{spec.left_label} → {spec.right_label}", loc="right", fontsize=13, color=MUTED, pad=10
+    values.annotate(  # the values column's header, over that column
+        f"{spec.left_label} → {spec.right_label}",
+        xy=(1.0, 1.0),
+        xycoords="axes fraction",
+        xytext=(8, HEADER_PT),
+        textcoords="offset points",
+        ha="left",
+        va="bottom",
+        fontsize=13,
+        color=MUTED,
     )
     axes.tick_params(axis="y", labelsize=14)
     axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:+.0f}%" if v else "0"))
+
+
+def subtitle_lines(subtitle: str, rows: list[CompareRow]) -> str:
+    """The subtitle wrapped to the width right of the row labels (it starts over the plot)."""
+    labels = max(len(shorten(row.label, LABEL_CHARS)) for row in rows)
+    width = max(30, (WIDTH - 20 - CHAR_PX * (labels + 2)) // CHAR_PX)
+    return textwrap.fill(subtitle, width, max_lines=SUBTITLE_LINES, placeholder=" …")
+
+
+def put_compare_titles(figure: Figure, axes: Axes, title: str, subtitle: str) -> None:
+    """The bold title at the top left, and the subtitle over the plot on a line of its own, above
+    the values column's header (on one line the two ran into each other)."""
+    figure.suptitle(shorten(title, TITLE_CHARS), x=0.01, ha="left", fontweight="bold")
+    if subtitle:
+        axes.set_title(subtitle, loc="left", color=MUTED, fontsize=14, pad=SUBTITLE_PT)
 
 
 def draw_compare(spec: CompareSpec) -> Figure:
@@ -113,7 +141,7 @@ def draw_compare(spec: CompareSpec) -> Figure:
     axes = figure.add_subplot()
     draw_rows(axes, rows, spec)
     subtitle = " · ".join(part for part in (spec.subtitle, note) if part)
-    put_titles(figure, axes, spec.title, subtitle)
+    put_compare_titles(figure, axes, spec.title, subtitle_lines(subtitle, rows) if subtitle else "")
     axes.set_xlabel(
         f"change from {spec.left_label} to {spec.right_label}  "
         "(green better, red worse, grey within noise)",

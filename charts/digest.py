@@ -75,7 +75,7 @@ def draw_panel(axes: Axes, panel: DigestPanel) -> None:
     unit = f" {panel.unit}" if panel.unit and panel.unit != "%" else panel.unit
     axes.yaxis.set_major_formatter(TickFormatter(unit))
     axes.yaxis.set_major_locator(MaxNLocator(nbins=4))
-    axes.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+    axes.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True, min_n_ticks=1))
     axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"#{v:.0f}"))
     fit_builds(axes, float(data.x[0]), float(data.x[-1]))
     axes.tick_params(axis="both", length=0, labelsize=11)

@@ -40,6 +40,7 @@ from charts.style import (
 log = logging.getLogger(__name__)
 
 LINE_LABEL_CHARS = 34
+MIN_TIME_SPAN_DAYS = 1.0  # a time axis shows at least a day (one instant drew years 2024-2028)
 
 
 def latest_value(arrays: LineArrays) -> float | None:
@@ -56,6 +57,14 @@ def fit_builds(axes: Axes, first: float, last: float) -> None:
     )
 
 
+def fit_times(axes: Axes, first: float, last: float) -> None:
+    """A time axis of at least `MIN_TIME_SPAN_DAYS` around the points (matplotlib date numbers):
+    points that all share one instant otherwise get an axis of years with no date on it."""
+    if last - first < MIN_TIME_SPAN_DAYS / 24:
+        middle = (first + last) / 2
+        axes.set_xlim(middle - MIN_TIME_SPAN_DAYS / 2, middle + MIN_TIME_SPAN_DAYS / 2)
+
+
 def style_x_axis(axes: Axes, x_axis: str) -> None:
     """Dates as concise labels on a time axis; `#123` build numbers on a build axis."""
     if x_axis == "time":
@@ -67,7 +76,9 @@ def style_x_axis(axes: Axes, x_axis: str) -> None:
         axes.xaxis.set_major_formatter(concise)
         axes.set_xlabel("build start (UTC)", color="#616061", fontsize=13)
     else:
-        axes.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
+        # min_n_ticks=1: with fewer integers in view it falls back to ticks like 0.9, 1.05,
+        # and a one-build chart had no build number on its axis
+        axes.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True, min_n_ticks=1))
         axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"#{v:.0f}"))
         axes.set_xlabel("build", color="#616061", fontsize=13)
 
@@ -92,9 +103,9 @@ def draw_trend(spec: TrendSpec) -> Figure:
         slot += draw_markers(axes, data, line.markers, prefix=prefix, slot=slot)
     style_value_axis(axes)
     style_x_axis(axes, spec.x_axis)
-    if spec.x_axis == "build":
-        xs = [data.x for data in arrays if len(data.x)]
-        fit_builds(axes, min(float(x[0]) for x in xs), max(float(x[-1]) for x in xs))
+    xs = [data.x for data in arrays if len(data.x)]
+    first, last = min(float(x[0]) for x in xs), max(float(x[-1]) for x in xs)
+    (fit_builds if spec.x_axis == "build" else fit_times)(axes, first, last)
     axes.set_ylabel(axis_label(spec.unit, spec.direction))
     put_titles(figure, axes, spec.title, spec.subtitle)
     handles, labels = axes.get_legend_handles_labels()

@@ -26,9 +26,10 @@ MAX_LAST_DAYS = 3650
 
 
 def quoted(names: Iterable[str]) -> str:
-    """`a`, `b` or `c` (at most MAX_LISTED, then a count)."""
+    """`a`, `b` or `c` (at most MAX_LISTED, then a count; never "or 1 more", which hid the one
+    name it stood for: `trend`, among the commands)."""
     items = [f"`{n}`" for n in names]
-    if len(items) > MAX_LISTED:
+    if len(items) > MAX_LISTED + 1:
         items = [*items[:MAX_LISTED], f"{len(items) - MAX_LISTED} more"]
     if len(items) <= 1:
         return "".join(items)

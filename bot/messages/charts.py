@@ -72,7 +72,7 @@ def _trend_note(shown: Sequence[SeriesData]) -> str:
     failed = sum(1 for p in points if p.result in NOT_PASSED)
     lines = f"{len(points)} points on {plural(len(shown), 'line')}"
     marked = f", {failed} of them from failed or unstable builds (marked)" if failed else ""
-    return f"{lines}{marked} · the chart is attached"
+    return f"{lines}{marked}"  # no "the chart is attached": false when it could not be posted
 
 
 def _trend_row(data: SeriesData, label: str) -> str:
@@ -122,8 +122,7 @@ def compare_reply(spec: CompareSpec, png: bytes, *, name: str) -> Reply:
     blocks: list[Block] = [header(chart_title(spec)), *list_sections(rows)]
     blocks.append(
         context(
-            f"{escape(spec.right_label)} against {escape(spec.left_label)}, "
-            "biggest changes first · the chart is attached"
+            f"{escape(spec.right_label)} against {escape(spec.left_label)}, biggest changes first"
         )
     )
     image = Image(filename=filename("compare", name), title=chart_title(spec), png=png)

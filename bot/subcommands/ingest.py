@@ -86,6 +86,6 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             f"{saved.series_created} new series",
             file=ctx.stdout,
         )
-    else:
-        print("perfdash: nothing stored: no file could be read", file=ctx.stderr)
+    else:  # on stdout: each bad file already has its one line on stderr
+        print("nothing stored: no file could be read", file=ctx.stdout)
     return 1 if report.failed else 0

@@ -69,6 +69,8 @@ def read(stream: BinaryIO) -> Iterator[Sample]:
     for row in rows:
         if None in row:
             raise ParseError("has more cells than the header", rows.line_num)
+        if None in row.values():  # a row cut short: the file was truncated, or it is no stats file
+            raise ParseError("has fewer cells than the header", rows.line_num)
         if not any((value or "").strip() for value in row.values()):
             continue
         yield from row_samples({k: (v or "") for k, v in row.items()}, rows.line_num)

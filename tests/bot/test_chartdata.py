@@ -104,6 +104,20 @@ def test_lines_differing_by_tags_are_named_by_them(filled: Repository) -> None:
     assert spec.x_axis == "build"
 
 
+def test_the_untagged_line_beside_tagged_ones_is_overall_not_its_lab() -> None:
+    keys = [
+        SeriesKey("lab1", "perf/api-load", "latency:p95", {"label": "/login"}),
+        SeriesKey("lab1", "perf/api-load", "latency:p95", {"label": "/search"}),
+        SeriesKey("lab1", "perf/api-load", "latency:p95"),
+    ]
+    shared, labels = chartdata.split_keys(keys)
+    assert labels == ["label=/login", "label=/search", "overall"]
+    assert shared["lab"] == "lab1"
+    assert chartdata.split_keys(keys[2:])[1] == ["lab1"]  # one line: named by its lab
+    two_labs = [keys[2], SeriesKey("lab2", "perf/api-load", "latency:p95", {"label": "/login"})]
+    assert chartdata.split_keys(two_labs)[1] == ["lab1", "lab2 label=/login"]
+
+
 def test_last_cuts_the_points(filled: Repository) -> None:
     series = filled.series(
         Selector(job=JOB, metric="latency", labs=("lab1",), tags={"bs": "4k"}, last=3)

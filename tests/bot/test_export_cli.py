@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -85,3 +88,23 @@ def test_unusable_storage_is_one_sentence(
     assert main(["--config", str(path), "export"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("perfdash: storage.url") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_reader_that_goes_away_gets_no_traceback(config: Path, fmt: str) -> None:
+    """`perfdash export | head -1`: the pipe closes under the writer."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "--config", str(config), "export", "--format", fmt],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert done.stderr == ""
+    assert done.returncode == 1

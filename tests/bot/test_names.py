@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.commands.names import Options, Window, parse_last, resolve, split_options
+from bot.commands.names import Options, Window, parse_last, quoted, resolve, split_options
 from bot.commands.reply import CommandError
 
 JOBS = ["perf/fio-nightly", "perf/fio-weekly", "web/http-load", "Sysbench"]
@@ -92,3 +92,15 @@ def test_parse_last(value, window):
 def test_parse_last_refuses(value):
     with pytest.raises(CommandError, match=f"last={value}"):
         parse_last(value, NOW)
+
+
+@pytest.mark.parametrize(
+    ("count", "text"),
+    [
+        (2, "`n0` or `n1`"),
+        (9, "`n0`, `n1`, `n2`, `n3`, `n4`, `n5`, `n6`, `n7` or `n8`"),
+        (10, "`n0`, `n1`, `n2`, `n3`, `n4`, `n5`, `n6`, `n7` or 2 more"),
+    ],
+)
+def test_lists_name_every_name_a_count_would_stand_for_alone(count: int, text: str) -> None:
+    assert quoted(f"n{i}" for i in range(count)) == text

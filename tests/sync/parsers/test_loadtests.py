@@ -9,7 +9,7 @@ import pytest
 
 from storage.records import Direction
 from sync.parsers import ParseError, parse
-from tests.sync.parsers.helpers import find, one, read_sample
+from tests.sync.parsers.helpers import SAMPLE_DIR, find, one, read_sample
 
 PP = "performance-plugin"
 
@@ -196,6 +196,18 @@ def test_locust_stats_with_blank_lines_and_legacy_requests_csv() -> None:
     legacy = read_sample(f"{PP}/_deleted_from_history/test_results_requests.csv")
     assert one(legacy, "count").value == 71464  # the "None","Total" row
     assert one(legacy, "error_rate").value == pytest.approx(1e6 / 71464)
+
+
+@pytest.mark.parametrize(
+    "sample", ["locust/generated_locust2.47.0_stats.csv", f"{PP}/test_results_stats.csv"]
+)
+def test_locust_stats_cut_inside_a_row_are_refused(sample: str) -> None:
+    data = (SAMPLE_DIR / sample).read_bytes().rstrip()
+    cut = data[: data.rindex(b",", 0, len(data) - 10)]  # the last row loses its last cells
+    with pytest.raises(ParseError, match="fewer cells than the header"):
+        parse(cut, "locust", name="stats.csv")
+    with pytest.raises(ParseError, match="fewer cells than the header"):
+        parse(cut, "auto", name="stats.csv")
 
 
 def test_wrk_units() -> None:
