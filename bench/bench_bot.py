@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import random
 import re
@@ -223,6 +224,7 @@ def bench_router_alone(config_path: Path, text: str, times: int) -> list[float]:
 
 def serve_bare(port: int) -> None:
     """The baseline server: waitress as `serve` sets it up, answering 200 to everything."""
+    logging.basicConfig(level=logging.INFO)  # `server()` waits for its "listening on" line
     http = HttpServer(Dispatcher({"/slack/events": text_app("200 OK", "")}), "127.0.0.1", port)
     http.start()
     threading.Event().wait()
