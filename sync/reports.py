@@ -57,6 +57,15 @@ def matching(pattern: str, paths: tuple[str, ...]) -> list[str]:
     return [path for path in paths if regex.fullmatch(path)]
 
 
+def _artifacts_text(paths: tuple[str, ...], shown: int = 3) -> str:
+    """What a build does have, so that a glob that matches nothing can be put right."""
+    if not paths:
+        return "the build archived no artifacts"
+    listed = ", ".join(paths[:shown])
+    more = f" and {len(paths) - shown} more" if len(paths) > shown else ""
+    return f"the build has {listed}{more}"
+
+
 def read_build(
     client: JenkinsClient, job: str, build: BuildInfo, reports: tuple[ReportSpec, ...]
 ) -> BuildReports:
@@ -69,9 +78,8 @@ def read_build(
             continue
         paths = matching(spec.artifact, build.artifacts)
         if not paths:
-            skipped.append(
-                SkippedReport(build.number, spec.label, f"no artifact matches {spec.artifact}")
-            )
+            reason = f"no artifact matches {spec.artifact} ({_artifacts_text(build.artifacts)})"
+            skipped.append(SkippedReport(build.number, spec.label, reason))
         for path in paths:
             try:
                 found = parsers.parse(

@@ -221,7 +221,9 @@ def test_broken_reports_are_skipped_with_reasons_and_the_rest_lands(
     reasons = {(s.build, s.report): s.reason for s in job.skipped}
     assert "results/broken.json" in reasons[(1, "results/broken.json")]
     assert "cut short" in reasons[(1, "results/cut.json")]
-    assert reasons[(2, "results/*.json")] == "no artifact matches results/*.json"
+    assert reasons[(2, "results/*.json")] == (
+        "no artifact matches results/*.json (the build archived no artifacts)"
+    )
     points = repo.build_points("lab1", JOB, 1)
     assert len(points) == 10  # fio.json through both reports; the second adds its tag
     assert sum(1 for series, _ in points if series.key.tags.get("cluster") == "ceph-a") == 5
@@ -304,3 +306,18 @@ def test_selection_by_lab_and_job(fake: FakeJenkins, repo: Repository) -> None:
         sync.run(job="perf/fio")
     with pytest.raises(UnknownSelection, match="known: lab1"):
         sync.run(lab="production")
+
+
+def test_a_glob_that_matches_nothing_names_what_the_build_has(
+    fake: FakeJenkins, repo: Repository
+) -> None:
+    build = perf_build(1, 5)
+    for name in ("a.log", "b.log", "c.log"):
+        build.artifacts[f"logs/{name}"] = b"x"
+    fake.add_build(JOB, build)
+    reports = (ReportSpec(artifact="*.json"),)
+    (job,) = service(repo, [lab(fake)], [JobSpec("lab1", JOB, reports)]).run().jobs
+    [skipped] = job.skipped
+    assert skipped.reason == (
+        "no artifact matches *.json (the build has logs/a.log, logs/b.log, logs/c.log and 1 more)"
+    )
