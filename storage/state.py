@@ -19,6 +19,8 @@ from storage.models import (
     SeriesRow,
     SubscriptionRow,
     SyncStateRow,
+    from_epoch,
+    to_epoch,
 )
 from storage.records import (
     Direction,
@@ -31,7 +33,7 @@ from storage.records import (
     Subscription,
     SyncState,
 )
-from storage.results import ResultsStore, from_epoch, to_epoch
+from storage.results import ResultsStore
 
 log = logging.getLogger(__name__)
 
