@@ -7,7 +7,7 @@ import pytest
 from bot.cli import main
 from storage import Repository
 from tests.bot.conftest import CONFIG, fill
-from tests.fakes.jenkins import FakeJenkins
+from tests.fakes.jenkins import FakeJenkins, lab_toml
 from tests.fakes.jenkins_results import add_perf_builds
 
 
@@ -68,18 +68,7 @@ def jenkins_config(tmp_path):
 url = "sqlite:///{tmp_path / "perfdash.db"}"
 [slack]
 admins = ["U0ADMIN"]
-[[labs]]
-name = "lab1"
-url = "{server.url}"
-user = "perfdash"
-token_env = "LAB1_JENKINS_TOKEN"
-timeout_s = 5.0
-[[jobs]]
-lab = "lab1"
-name = "perf/fio-nightly"
-[[jobs.reports]]
-artifact = "results/*.json"
-""",
+{lab_toml(server.url, "perf/fio-nightly", timeout_s=5.0)}""",
             encoding="utf-8",
         )
         yield str(path)

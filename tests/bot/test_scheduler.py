@@ -12,7 +12,7 @@ from bot.config import Config, parse_config
 from bot.scheduler import MISFIRE_GRACE_S, Jobs, build_scheduler
 from storage import Repository
 from storage.leader import LeaderLock
-from tests.fakes.jenkins import FakeJenkins
+from tests.fakes.jenkins import FakeJenkins, lab_toml
 from tests.fakes.jenkins_results import add_perf_builds
 
 JOB = "perf/fio-nightly"
@@ -24,17 +24,7 @@ def config_for(tmp_path: Path, url: str) -> Config:
     return parse_config(f"""
 [storage]
 url = "sqlite:///{tmp_path / "p.db"}"
-[[labs]]
-name = "lab1"
-url = "{url}"
-user = "perfdash"
-token_env = "LAB1_JENKINS_TOKEN"
-timeout_s = 2.0
-[[jobs]]
-lab = "lab1"
-name = "{JOB}"
-[[jobs.reports]]
-artifact = "results/*.json"
+{lab_toml(url, JOB)}
 [schedule]
 sync_every_minutes = 5
 timezone = "Europe/Paris"

@@ -15,7 +15,7 @@ from bot.subcommands.sync import ProgressLine
 from bot.syncing import build_ranges, check_labs
 from storage import Repository
 from sync.records import Progress
-from tests.fakes.jenkins import FakeJenkins
+from tests.fakes.jenkins import FakeJenkins, lab_toml
 from tests.fakes.jenkins_results import add_perf_builds, perf_build
 
 JOB = "perf/fio-nightly"
@@ -36,18 +36,7 @@ def write_config(tmp_path: Path, url: str, *, down_lab: bool = False) -> str:
     text = f"""
 [storage]
 url = "sqlite:///{tmp_path / "perfdash.db"}"
-[[labs]]
-name = "lab1"
-url = "{url}"
-user = "perfdash"
-token_env = "LAB1_JENKINS_TOKEN"
-timeout_s = 2.0
-[[jobs]]
-lab = "lab1"
-name = "{JOB}"
-[[jobs.reports]]
-artifact = "results/*.json"
-"""
+{lab_toml(url, JOB)}"""
     if down_lab:
         text += """
 [[labs]]

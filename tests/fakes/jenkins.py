@@ -423,3 +423,21 @@ class _Handler(BaseHTTPRequestHandler):
 def _job_name(path: str) -> str:
     """`job/perf/job/fio/` -> `perf/fio` (every second segment, so a job may be named "job")."""
     return "/".join(path.strip("/").split("/")[1::2])
+
+
+def lab_toml(url: str, job: str, *, lab: str = "lab1", timeout_s: float = 2.0) -> str:
+    """perfdash config for a lab at `url` (a FakeJenkins, or a closed port) with one job reading
+    results/*.json; the fake's user, the token in `LAB1_JENKINS_TOKEN` (for lab1)."""
+    return f"""
+[[labs]]
+name = "{lab}"
+url = "{url}"
+user = "perfdash"
+token_env = "{lab.upper()}_JENKINS_TOKEN"
+timeout_s = {timeout_s}
+[[jobs]]
+lab = "{lab}"
+name = "{job}"
+[[jobs.reports]]
+artifact = "results/*.json"
+"""
