@@ -72,3 +72,15 @@ def test_stop_lets_a_request_in_flight_finish() -> None:
     stopper.join()
     client.join()
     assert [(a.status_code, a.text) for a in answers] == [(200, "done")]
+
+
+def test_stop_ends_a_server_whose_loop_trigger_is_already_closed() -> None:
+    server = HttpServer(Dispatcher({"/healthz": HEALTHZ}), "127.0.0.1", 0)
+    server.start()
+    port = server.port
+    trigger = server._server.trigger  # waitress' own wake-up pipe
+    closed = threading.Event()
+    trigger.pull_trigger(lambda: (trigger.close(), closed.set()))
+    assert closed.wait(30)
+    server.stop()  # returns, and the port is closed
+    _wait_until_refused(port)
