@@ -34,7 +34,6 @@ from bot.commands.reply import Reply
 from bot.commands.router import Router
 from bot.config import Config, environment
 from bot.messages import errors
-from bot.syncing import chat_sync_runner
 from charts import TrendLine, TrendSpec
 from storage import Repository
 
@@ -61,13 +60,25 @@ def _start_worker(config: Config) -> None:
         _repo,
         config,
         limiter=RateLimiter(burst=UNLIMITED, per_minute=UNLIMITED),
-        sync_runner=chat_sync_runner(config, environment(), _repo),
+        sync_runner=_lazy_sync_runner(config, _repo),
     )
     # The first render loads matplotlib and its fonts (seconds); pay for it here, not in the
     # first user's command.
     charts.render(WARM_UP)  # loads matplotlib: only ever in a worker
     gc.collect()
     gc.freeze()  # what start-up made lives as long as the worker: later collections skip it
+
+
+def _lazy_sync_runner(config: Config, repo: Repository) -> Callable[[str | None], str]:
+    """`/perf sync` in a worker. The sync code (python-jenkins, requests: 10 MiB a worker) loads
+    on the first admin sync, not in every worker at start."""
+
+    def run(lab: str | None) -> str:
+        from bot.syncing import chat_sync_runner
+
+        return chat_sync_runner(config, environment(), repo)(lab)
+
+    return run
 
 
 def _handle(text: str, user: str, channel: str, now: datetime) -> Reply:
