@@ -51,9 +51,22 @@ class LeaderLock:
         return self._held
 
     def release(self) -> None:
-        """Give the lock up (closing the connection releases it on the server too)."""
-        connection, self._connection, self._held = self._connection, None, False
-        if connection is not None:
+        """Give the lock up: unlocked at once, then the connection closed.
+
+        Closing alone releases it too, but only once the server has ended that session, a moment
+        later: a replica asking right after a stop was refused (a flaky test showed it).
+        """
+        connection, self._connection, held, self._held = self._connection, None, self._held, False
+        if connection is None:
+            return
+        try:
+            if held:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", (self._key,))
+                connection.commit()
+        except Exception as exc:  # a broken connection: closing it releases the lock
+            log.debug("leader lock unlock: %s", exc)
+        finally:
             try:
                 connection.close()
             except Exception as exc:  # closing a broken connection
